@@ -1,0 +1,418 @@
+//! load: walk the plan folder, read every file once, and say what kind of plan file each is.
+//!
+//! Nothing here understands TOML or Markdown; it only finds files, keeps their text for
+//! diagnostics, and splits `+++` front matter from a Markdown body.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diag::{codes, Diagnostic, Loc, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct FileId(pub u32);
+
+/// One file of the plan, as read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the plan folder, with `/` separators.
+    pub path: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: String, text: String) -> SourceFile {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+}
+
+/// All files read, addressable by `FileId`.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId(self.files.len() as u32 - 1)
+    }
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+    pub fn path(&self, id: FileId) -> &str {
+        &self.get(id).path
+    }
+    pub fn text(&self, id: FileId) -> &str {
+        &self.get(id).text
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+    pub fn find(&self, path: &str) -> Option<FileId> {
+        self.iter().find(|(_, f)| f.path == path).map(|(id, _)| id)
+    }
+    /// `path:line:col` of a place.
+    pub fn describe(&self, loc: Loc) -> String {
+        let f = self.get(loc.file);
+        let (l, c) = f.line_col(loc.span.start as usize);
+        format!("{}:{}:{}", f.path, l, c)
+    }
+}
+
+/// What a file is, decided by where it sits in the plan folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileKind {
+    PlanToml,
+    Strategy,
+    Goal {
+        id: String,
+    },
+    People,
+    Department {
+        dept: String,
+    },
+    Budget {
+        dept: String,
+    },
+    Objectives {
+        dept: String,
+    },
+    DepartmentKpis {
+        dept: String,
+    },
+    Initiative {
+        dept: String,
+        id: String,
+    },
+    OrgKpis,
+    Progress,
+    Appraisal,
+    /// A file under `templates/`: a theme override, by name.
+    Template {
+        name: String,
+    },
+    /// A file under `static/`, copied as it is.
+    Static {
+        rel: String,
+    },
+    /// A file of a theme under `themes/<name>/`.
+    Theme {
+        theme: String,
+        rel: String,
+    },
+    /// Somewhere no plan kind lives.
+    Stray,
+}
+
+impl FileKind {
+    /// Plan files are read as text; templates, static and theme files are handled by the renderer.
+    pub fn is_plan_text(&self) -> bool {
+        !matches!(
+            self,
+            FileKind::Static { .. } | FileKind::Theme { .. } | FileKind::Template { .. }
+        )
+    }
+}
+
+/// Decide a file's kind from its relative path (`/` separated). `None`: not part of the plan at all.
+pub fn classify(rel: &str) -> Option<FileKind> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    if parts.iter().any(|p| p.starts_with('.')) {
+        return None;
+    }
+    let file = parts.last().copied().unwrap_or_default();
+    if parts[0] == "public" || file.starts_with("README") {
+        return None;
+    }
+    let stem = |f: &str, ext: &str| f.strip_suffix(ext).map(str::to_string);
+    let kind = match parts.as_slice() {
+        ["plan.toml"] => FileKind::PlanToml,
+        ["strategy.md"] => FileKind::Strategy,
+        ["people.toml"] => FileKind::People,
+        ["kpis.toml"] => FileKind::OrgKpis,
+        ["appraisal.toml"] => FileKind::Appraisal,
+        ["goals", f] => match stem(f, ".md") {
+            Some(id) => FileKind::Goal { id },
+            None => FileKind::Stray,
+        },
+        ["progress", f] if f.ends_with(".toml") => FileKind::Progress,
+        ["templates", rest @ ..] if !rest.is_empty() => FileKind::Template {
+            name: rest.join("/"),
+        },
+        ["static", rest @ ..] if !rest.is_empty() => FileKind::Static {
+            rel: rest.join("/"),
+        },
+        ["themes", theme, rest @ ..] if !rest.is_empty() => FileKind::Theme {
+            theme: theme.to_string(),
+            rel: rest.join("/"),
+        },
+        ["departments", dept, f] => {
+            let dept = dept.to_string();
+            match *f {
+                "department.md" => FileKind::Department { dept },
+                "budget.toml" => FileKind::Budget { dept },
+                "objectives.toml" => FileKind::Objectives { dept },
+                "kpis.toml" => FileKind::DepartmentKpis { dept },
+                _ => FileKind::Stray,
+            }
+        }
+        ["departments", dept, "initiatives", f] => match stem(f, ".md") {
+            Some(id) => FileKind::Initiative {
+                dept: dept.to_string(),
+                id,
+            },
+            None => FileKind::Stray,
+        },
+        _ => FileKind::Stray,
+    };
+    Some(kind)
+}
+
+/// A plan folder as read from disk.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: Sources,
+    /// Plan text files, with their kind, sorted by path.
+    pub files: Vec<(FileId, FileKind)>,
+    /// Static, template and theme files: relative path, kind and raw bytes.
+    pub assets: Vec<(String, FileKind, Vec<u8>)>,
+    /// Department folders (names), sorted, whether or not they hold department.md.
+    pub department_dirs: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a plan could not be read at all (exit code 2).
+#[derive(Debug)]
+pub enum LoadError {
+    NotAFolder(PathBuf),
+    NoPlanToml(PathBuf),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::NotAFolder(p) => write!(f, "{} is not a plan folder (no such folder)", p.display()),
+            LoadError::NoPlanToml(p) => write!(
+                f,
+                "{} has no plan.toml; a plan folder needs one (try `plansite new {}` to start a plan)",
+                p.display(),
+                p.display()
+            ),
+            LoadError::Io(p, e) => write!(f, "cannot read {}: {}", p.display(), e),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Read every file of the plan folder. `skip` names a folder (the output) never to read.
+pub fn load(dir: &Path, skip: Option<&Path>) -> Result<Loaded, LoadError> {
+    if !dir.is_dir() {
+        return Err(LoadError::NotAFolder(dir.to_path_buf()));
+    }
+    if !dir.join("plan.toml").is_file() {
+        return Err(LoadError::NoPlanToml(dir.to_path_buf()));
+    }
+    let skip = skip.and_then(|s| s.canonicalize().ok());
+    let mut out = Loaded::default();
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+            let skipped = skip
+                .as_ref()
+                .is_some_and(|s| e.path().canonicalize().ok().as_ref() == Some(s));
+            !hidden && !skipped
+        });
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            LoadError::Io(path, e.into())
+        })?;
+        let rel = relative(dir, entry.path());
+        if entry.file_type().is_dir() {
+            if let ["departments", d] = rel.split('/').collect::<Vec<_>>().as_slice() {
+                out.department_dirs.push(d.to_string());
+            }
+            continue;
+        }
+        let Some(kind) = classify(&rel) else { continue };
+        let bytes = std::fs::read(entry.path())
+            .map_err(|e| LoadError::Io(entry.path().to_path_buf(), e))?;
+        add_file(&mut out, rel, kind, bytes);
+    }
+    Ok(out)
+}
+
+/// Add one file (from disk or memory) to what has been loaded.
+pub fn add_file(out: &mut Loaded, rel: String, kind: FileKind, bytes: Vec<u8>) {
+    if !kind.is_plan_text() {
+        out.assets.push((rel, kind, bytes));
+        return;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let id = out.sources.add(SourceFile::new(rel, lossy));
+            out.diagnostics.push(
+                Diagnostic::new(
+                    codes::NOT_UTF8,
+                    Loc::new(id, Span::new(at, at + 1)),
+                    "this file is not valid UTF-8",
+                )
+                .help(
+                    "save the file as UTF-8 (most editors offer it under \"Save with encoding\")",
+                ),
+            );
+            return;
+        }
+    };
+    let id = out.sources.add(SourceFile::new(rel, text));
+    if out.sources.text(id).trim().is_empty() {
+        out.diagnostics.push(
+            Diagnostic::new(codes::EMPTY_FILE, Loc::file(id), "this file is empty")
+                .help("write its content or delete the file"),
+        );
+        return;
+    }
+    if kind == FileKind::Stray {
+        out.diagnostics.push(
+            Diagnostic::new(
+                codes::STRAY_FILE,
+                Loc::file(id),
+                "no kind of plan file lives here, so plansite does not read it",
+            )
+            .help("see docs/format.md for where each kind of file goes; README files and hidden files are never read"),
+        );
+        return;
+    }
+    out.files.push((id, kind));
+}
+
+fn relative(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A Markdown file split into its TOML front matter and its body, with their byte offsets.
+#[derive(Debug, Clone, Copy)]
+pub struct Split<'a> {
+    pub front: &'a str,
+    pub front_offset: usize,
+    pub body: &'a str,
+    pub body_offset: usize,
+}
+
+/// Split `+++` front matter from a Markdown file, or say what is wrong with it.
+pub fn split_front_matter(file: FileId, text: &str) -> Result<Split<'_>, Diagnostic> {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[bom..];
+    let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if rest[..first_line_end].trim_end() != "+++" {
+        return Err(Diagnostic::new(
+            codes::FRONT_MATTER,
+            Loc::new(file, Span::new(bom, bom + first_line_end.min(rest.len()).max(1).min(rest.len()))),
+            "this file does not start with `+++` front matter",
+        )
+        .help("begin the file with a line `+++`, the TOML fields, then another line `+++`, then the Markdown body"));
+    }
+    let front_offset = bom + first_line_end;
+    let mut pos = front_offset;
+    for line in text[front_offset..].split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            let body_offset = pos + line.len();
+            return Ok(Split {
+                front: &text[front_offset..pos],
+                front_offset,
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+        pos += line.len();
+    }
+    Err(Diagnostic::new(
+        codes::FRONT_MATTER,
+        Loc::new(file, Span::new(bom, front_offset)),
+        "the front matter opened here is never closed",
+    )
+    .help("add a line `+++` after the last front-matter field"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_plan_paths() {
+        assert_eq!(classify("plan.toml"), Some(FileKind::PlanToml));
+        assert_eq!(
+            classify("departments/sales/initiatives/crm.md"),
+            Some(FileKind::Initiative {
+                dept: "sales".into(),
+                id: "crm".into()
+            })
+        );
+        assert_eq!(
+            classify("departments/sales/notes.txt"),
+            Some(FileKind::Stray)
+        );
+        assert_eq!(classify("public/index.html"), None);
+        assert_eq!(classify(".git/config"), None);
+        assert_eq!(classify("goals/README.md"), None);
+    }
+
+    #[test]
+    fn splits_front_matter_with_offsets() {
+        let text = "+++\ntitle = \"x\"\n+++\nBody\n";
+        let s = split_front_matter(FileId(0), text).unwrap();
+        assert_eq!(s.front, "title = \"x\"\n");
+        assert_eq!(&text[s.front_offset..s.front_offset + 5], "title");
+        assert_eq!(s.body, "Body\n");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let d = split_front_matter(FileId(0), "+++\ntitle = 1\n").unwrap_err();
+        assert_eq!(d.code, codes::FRONT_MATTER);
+        let d = split_front_matter(FileId(0), "title = 1\n").unwrap_err();
+        assert_eq!(d.code, codes::FRONT_MATTER);
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let f = SourceFile::new("a".into(), "ab\ncdé f\n".into());
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(3), (2, 1));
+        assert_eq!(f.line_col(8), (2, 5));
+    }
+}

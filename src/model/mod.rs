@@ -1,0 +1,541 @@
+//! The typed model of a plan: one struct per entity of the plan format, references resolved
+//! into indices. It owns no presentation.
+
+pub mod money;
+pub mod period;
+
+use std::collections::HashMap;
+
+pub use money::{Currency, Money};
+pub use period::{Date, Grain, Month, Period};
+
+use crate::diag::Loc;
+use crate::load::FileId;
+
+macro_rules! index_type {
+    ($($name:ident),*) => {$(
+        /// Index of an entity in its `Plan` vector.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn ix(self) -> usize { self.0 as usize }
+        }
+        impl From<usize> for $name {
+            fn from(i: usize) -> Self { $name(i as u32) }
+        }
+    )*};
+}
+index_type!(
+    GoalIx,
+    PersonIx,
+    DeptIx,
+    TeamIx,
+    KpiIx,
+    ObjectiveIx,
+    InitiativeIx
+);
+
+/// A reference by id to another entity, with where it was written and what it resolved to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ref<I> {
+    pub id: String,
+    pub loc: Loc,
+    pub to: I,
+}
+
+/// Markdown text with where it starts in its file (for diagnostics and link rewriting).
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    pub file: FileId,
+    pub offset: usize,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    En,
+    De,
+    Fr,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::De => "de",
+            Language::Fr => "fr",
+        }
+    }
+}
+
+/// How `as_of` was decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AsOfSource {
+    Declared,
+    LatestCheckIn,
+    HorizonStart,
+}
+
+/// plan.toml: the organization and site settings.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub format_version: i64,
+    pub title: String,
+    pub organization: String,
+    pub currency: Currency,
+    pub fiscal_year_start: u32,
+    pub horizon_start: i32,
+    pub horizon_end: i32,
+    pub as_of: Date,
+    pub as_of_source: AsOfSource,
+    pub language: Language,
+    pub theme: String,
+    pub allow_raw_html: bool,
+    pub base_url: String,
+    pub check_allow: Vec<String>,
+    pub file: FileId,
+}
+
+impl Settings {
+    /// The horizon as one span of months: first month of the first fiscal year to the last of the last.
+    pub fn horizon(&self) -> Period {
+        let start = period::fiscal_year(self.horizon_start, self.fiscal_year_start);
+        let end = period::fiscal_year(self.horizon_end, self.fiscal_year_start).plus(12);
+        Period {
+            label: format!("{}–{}", self.horizon_start, self.horizon_end),
+            grain: Grain::Year,
+            fiscal: self.fiscal_year_start != 1,
+            start,
+            len: (end.0 - start.0).max(0) as u32,
+        }
+    }
+    pub fn parse_period(&self, s: &str) -> Result<Period, String> {
+        Period::parse(s, self.fiscal_year_start)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Strategy {
+    pub title: String,
+    pub vision: Option<String>,
+    pub mission: Option<String>,
+    pub values: Vec<String>,
+    pub body: Body,
+    pub restricted: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Goal {
+    pub id: String,
+    pub title: String,
+    pub owner: Option<Ref<PersonIx>>,
+    pub kpis: Vec<Ref<KpiIx>>,
+    pub weight: Option<f64>,
+    pub target_year: Option<i32>,
+    pub body: Body,
+    pub loc: Loc,
+    pub restricted: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub department: Option<Ref<DeptIx>>,
+    pub team: Option<Ref<TeamIx>>,
+    pub capacity: f64,
+    pub email: Option<String>,
+    pub loc: Loc,
+    pub restricted: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Department {
+    pub id: String,
+    pub name: String,
+    pub head: Option<Ref<PersonIx>>,
+    pub parent: Option<Ref<DeptIx>>,
+    pub mission: Option<String>,
+    pub teams: Vec<TeamIx>,
+    pub body: Body,
+    pub loc: Loc,
+    pub restricted: bool,
+    /// Direct sub-departments, sorted by id (derived from `parent`).
+    pub children: Vec<DeptIx>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    pub department: DeptIx,
+    pub lead: Option<Ref<PersonIx>>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KpiKind {
+    Level,
+    Cumulative,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Frequency {
+    Weekly,
+    Monthly,
+    Quarterly,
+    Yearly,
+}
+
+impl Frequency {
+    /// Length of one interval in days, for deciding when a reading is stale.
+    pub fn days(self) -> i64 {
+        match self {
+            Frequency::Weekly => 7,
+            Frequency::Monthly => 31,
+            Frequency::Quarterly => 92,
+            Frequency::Yearly => 366,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Baseline {
+    pub value: f64,
+    pub date: Option<Date>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub period: Period,
+    pub value: f64,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct Kpi {
+    pub id: String,
+    pub name: String,
+    pub unit: Option<String>,
+    pub direction: Direction,
+    pub kind: KpiKind,
+    pub owner: Option<Ref<PersonIx>>,
+    pub goal: Option<Ref<GoalIx>>,
+    pub frequency: Option<Frequency>,
+    pub baseline: Option<Baseline>,
+    pub targets: Vec<Target>,
+    /// Percent (default 10).
+    pub tolerance: f64,
+    /// `None` for organization-wide KPIs.
+    pub department: Option<DeptIx>,
+    pub loc: Loc,
+    pub restricted: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct KeyResult {
+    pub kpi: Ref<KpiIx>,
+    pub target: f64,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct Objective {
+    pub id: String,
+    pub title: String,
+    pub department: DeptIx,
+    pub team: Option<Ref<TeamIx>>,
+    pub period: Period,
+    pub goals: Vec<Ref<GoalIx>>,
+    pub key_results: Vec<KeyResult>,
+    pub loc: Loc,
+    pub restricted: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct BudgetLine {
+    pub department: DeptIx,
+    pub category: String,
+    pub item: Option<String>,
+    pub initiative: Option<Ref<InitiativeIx>>,
+    pub period: Period,
+    pub planned: Money,
+    pub forecast: Option<Money>,
+    pub actual: Option<Money>,
+    pub loc: Loc,
+    pub restricted: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct BudgetCap {
+    pub department: DeptIx,
+    pub period: Period,
+    pub amount: Money,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Clone, Debug)]
+pub struct Allocation {
+    pub person: Ref<PersonIx>,
+    pub fte: f64,
+    pub from: Date,
+    pub to: Date,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct Milestone {
+    pub title: String,
+    pub date: Date,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct Task {
+    pub title: String,
+    pub owner: Option<Ref<PersonIx>>,
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+    pub fte: Option<f64>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct Initiative {
+    pub id: String,
+    pub title: String,
+    pub department: DeptIx,
+    pub owner: Option<Ref<PersonIx>>,
+    pub team: Option<Ref<TeamIx>>,
+    pub start: Date,
+    pub end: Date,
+    pub goals: Vec<Ref<GoalIx>>,
+    pub objectives: Vec<Ref<ObjectiveIx>>,
+    pub kpis: Vec<Ref<KpiIx>>,
+    pub priority: Priority,
+    pub difficulty: u8,
+    pub impact: u8,
+    pub key: bool,
+    pub depends_on: Vec<Ref<InitiativeIx>>,
+    pub collaborators: Vec<Ref<DeptIx>>,
+    pub budget: Option<Money>,
+    pub allocations: Vec<Allocation>,
+    pub milestones: Vec<Milestone>,
+    pub tasks: Vec<Task>,
+    pub body: Body,
+    pub loc: Loc,
+    pub restricted: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    NotStarted,
+    OnTrack,
+    AtRisk,
+    OffTrack,
+    Done,
+    Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::NotStarted,
+        Status::OnTrack,
+        Status::AtRisk,
+        Status::OffTrack,
+        Status::Done,
+        Status::Cancelled,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::NotStarted => "not-started",
+            Status::OnTrack => "on-track",
+            Status::AtRisk => "at-risk",
+            Status::OffTrack => "off-track",
+            Status::Done => "done",
+            Status::Cancelled => "cancelled",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Reading {
+    pub kpi: Ref<KpiIx>,
+    pub value: f64,
+    pub note: Option<String>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct InitiativeUpdate {
+    pub initiative: Ref<InitiativeIx>,
+    pub status: Status,
+    pub progress: Option<f64>,
+    pub confidence: Option<f64>,
+    pub forecast_end: Option<Date>,
+    pub note: Option<String>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct MilestoneReached {
+    pub initiative: Ref<InitiativeIx>,
+    pub title: String,
+    pub done: Date,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct CheckIn {
+    pub date: Date,
+    pub author: Option<String>,
+    pub readings: Vec<Reading>,
+    pub updates: Vec<InitiativeUpdate>,
+    pub milestones: Vec<MilestoneReached>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Weights {
+    pub kpis: f64,
+    pub initiatives: f64,
+    pub budget: f64,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Band {
+    pub min: f64,
+    pub rating: String,
+    pub consequence: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Appraisal {
+    pub period: Period,
+    pub weights: Weights,
+    /// Sorted by `min`, highest first.
+    pub bands: Vec<Band>,
+    pub loc: Loc,
+}
+
+/// The whole plan. Every vector is sorted by id (or by file and position for entities
+/// without one), so iteration order is deterministic.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub settings: Settings,
+    pub strategy: Option<Strategy>,
+    pub goals: Vec<Goal>,
+    pub people: Vec<Person>,
+    pub departments: Vec<Department>,
+    pub teams: Vec<Team>,
+    pub kpis: Vec<Kpi>,
+    pub objectives: Vec<Objective>,
+    pub initiatives: Vec<Initiative>,
+    pub budget_lines: Vec<BudgetLine>,
+    pub caps: Vec<BudgetCap>,
+    /// Sorted by date, then file.
+    pub checkins: Vec<CheckIn>,
+    pub appraisal: Option<Appraisal>,
+    pub index: Index,
+}
+
+/// Id → index maps, one per kind.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    pub goals: HashMap<String, GoalIx>,
+    pub people: HashMap<String, PersonIx>,
+    pub departments: HashMap<String, DeptIx>,
+    /// Keyed by (department id, team id).
+    pub teams: HashMap<(String, String), TeamIx>,
+    pub kpis: HashMap<String, KpiIx>,
+    pub objectives: HashMap<String, ObjectiveIx>,
+    pub initiatives: HashMap<String, InitiativeIx>,
+}
+
+impl Plan {
+    pub fn goal(&self, i: GoalIx) -> &Goal {
+        &self.goals[i.ix()]
+    }
+    pub fn person(&self, i: PersonIx) -> &Person {
+        &self.people[i.ix()]
+    }
+    pub fn department(&self, i: DeptIx) -> &Department {
+        &self.departments[i.ix()]
+    }
+    pub fn team(&self, i: TeamIx) -> &Team {
+        &self.teams[i.ix()]
+    }
+    pub fn kpi(&self, i: KpiIx) -> &Kpi {
+        &self.kpis[i.ix()]
+    }
+    pub fn objective(&self, i: ObjectiveIx) -> &Objective {
+        &self.objectives[i.ix()]
+    }
+    pub fn initiative(&self, i: InitiativeIx) -> &Initiative {
+        &self.initiatives[i.ix()]
+    }
+
+    /// A department and all departments under it, the department first.
+    pub fn subtree(&self, root: DeptIx) -> Vec<DeptIx> {
+        let mut out = vec![root];
+        let mut i = 0;
+        while i < out.len() {
+            let d = out[i];
+            out.extend(self.department(d).children.iter().copied());
+            i += 1;
+            // Cycles are refused by check, but never loop forever on a bad plan.
+            if out.len() > self.departments.len() {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Departments from the root down to `d` (for breadcrumbs).
+    pub fn ancestors(&self, d: DeptIx) -> Vec<DeptIx> {
+        let mut chain = vec![d];
+        let mut cur = d;
+        while let Some(p) = &self.department(cur).parent {
+            if chain.contains(&p.to) || chain.len() > self.departments.len() {
+                break;
+            }
+            chain.push(p.to);
+            cur = p.to;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// Top-level departments (no parent), sorted by id.
+    pub fn roots(&self) -> Vec<DeptIx> {
+        (0..self.departments.len())
+            .map(DeptIx::from)
+            .filter(|&d| self.department(d).parent.is_none())
+            .collect()
+    }
+}

@@ -1,0 +1,315 @@
+//! parse: every plan file's TOML into the typed model, with every problem reported.
+//!
+//! Files are read in parallel into fragments; fragments are then assembled in path order,
+//! duplicates are found, and references are resolved (see `resolve`).
+
+pub mod entities;
+pub mod reader;
+pub mod resolve;
+
+use rayon::prelude::*;
+
+use crate::diag::{codes, Diagnostic, Loc};
+use crate::load::{split_front_matter, FileId, FileKind, Loaded};
+use crate::model::*;
+use reader::{parse_document, Cx, Table};
+
+/// What one file contributed.
+enum Fragment {
+    Strategy(Strategy),
+    Goal(Goal),
+    People(Vec<(Person, Option<(String, std::ops::Range<usize>)>)>),
+    Department(Department, Vec<Team>),
+    Budget(String, Vec<BudgetLine>, Vec<BudgetCap>),
+    Objectives(
+        String,
+        Vec<(Objective, Option<(String, std::ops::Range<usize>)>)>,
+    ),
+    Kpis(Option<String>, Vec<Kpi>),
+    Initiative(String, Initiative),
+    CheckIn(CheckIn),
+    Appraisal(Appraisal),
+}
+
+/// Parse a loaded plan. The plan is returned even when it has errors (so that `check` can go on
+/// finding problems); callers must not render it when any diagnostic is an error.
+pub fn parse(loaded: &Loaded) -> (Option<Plan>, Vec<Diagnostic>) {
+    let mut diags = loaded.diagnostics.clone();
+    let Some(&(plan_file, _)) = loaded.files.iter().find(|(_, k)| *k == FileKind::PlanToml) else {
+        return (None, diags);
+    };
+    let settings = settings(loaded, plan_file, &mut diags);
+    let results: Vec<(Vec<Diagnostic>, Option<Fragment>)> = loaded
+        .files
+        .par_iter()
+        .filter(|(_, k)| *k != FileKind::PlanToml)
+        .map(|(id, kind)| {
+            let mut d = Vec::new();
+            let f = fragment(loaded, *id, kind, &settings, &mut d);
+            (d, f)
+        })
+        .collect();
+    let mut fragments = Vec::new();
+    for (d, f) in results {
+        diags.extend(d);
+        fragments.extend(f);
+    }
+    let plan = resolve::assemble(settings, fragments_into(fragments), loaded, &mut diags);
+    (Some(plan), diags)
+}
+
+/// The parts of a plan before references are resolved, in path order.
+#[derive(Default)]
+pub struct Parts {
+    pub strategy: Option<Strategy>,
+    pub goals: Vec<Goal>,
+    pub people: Vec<(Person, Option<(String, std::ops::Range<usize>)>)>,
+    pub departments: Vec<(Department, Vec<Team>)>,
+    pub budgets: Vec<(String, Vec<BudgetLine>, Vec<BudgetCap>)>,
+    pub objectives: Vec<(
+        String,
+        Vec<(Objective, Option<(String, std::ops::Range<usize>)>)>,
+    )>,
+    pub kpis: Vec<(Option<String>, Vec<Kpi>)>,
+    pub initiatives: Vec<(String, Initiative)>,
+    pub checkins: Vec<CheckIn>,
+    pub appraisal: Option<Appraisal>,
+}
+
+fn fragments_into(fragments: Vec<Fragment>) -> Parts {
+    let mut p = Parts::default();
+    for f in fragments {
+        match f {
+            Fragment::Strategy(s) => p.strategy = Some(s),
+            Fragment::Goal(g) => p.goals.push(g),
+            Fragment::People(v) => p.people.extend(v),
+            Fragment::Department(d, t) => p.departments.push((d, t)),
+            Fragment::Budget(d, l, c) => p.budgets.push((d, l, c)),
+            Fragment::Objectives(d, o) => p.objectives.push((d, o)),
+            Fragment::Kpis(d, k) => p.kpis.push((d, k)),
+            Fragment::Initiative(d, i) => p.initiatives.push((d, i)),
+            Fragment::CheckIn(c) => p.checkins.push(c),
+            Fragment::Appraisal(a) => p.appraisal = Some(a),
+        }
+    }
+    p
+}
+
+fn fragment(
+    loaded: &Loaded,
+    id: FileId,
+    kind: &FileKind,
+    s: &Settings,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Fragment> {
+    let text = loaded.sources.text(id);
+    let markdown = matches!(
+        kind,
+        FileKind::Strategy
+            | FileKind::Goal { .. }
+            | FileKind::Department { .. }
+            | FileKind::Initiative { .. }
+    );
+    let (toml_text, offset, body) = if markdown {
+        match split_front_matter(id, text) {
+            Ok(sp) => (sp.front, sp.front_offset, Some((sp.body, sp.body_offset))),
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        }
+    } else {
+        (text, 0, None)
+    };
+    let mut cx = Cx {
+        file: id,
+        offset,
+        diags,
+        fiscal_year_start: s.fiscal_year_start,
+        minor_units: s.currency.minor_units,
+    };
+    let doc = parse_document(&mut cx, toml_text)?;
+    let what = what_of(kind);
+    let mut t = Table::new(doc.get_ref(), 0..0, what);
+    let frag = match kind {
+        FileKind::Strategy => Some(Fragment::Strategy(entities::strategy(
+            &mut cx, &mut t, body,
+        ))),
+        FileKind::Goal { id: gid } => {
+            check_stem(&mut cx, gid, "goal");
+            Some(Fragment::Goal(entities::goal(
+                &mut cx,
+                &mut t,
+                gid.clone(),
+                body,
+            )))
+        }
+        FileKind::People => Some(Fragment::People(entities::people(&mut cx, &mut t))),
+        FileKind::Department { dept } => {
+            check_stem(&mut cx, dept, "department folder");
+            let (d, teams) = entities::department(&mut cx, &mut t, dept.clone(), body);
+            Some(Fragment::Department(d, teams))
+        }
+        FileKind::Budget { dept } => {
+            let (l, c) = entities::budget(&mut cx, &mut t);
+            Some(Fragment::Budget(dept.clone(), l, c))
+        }
+        FileKind::Objectives { dept } => Some(Fragment::Objectives(
+            dept.clone(),
+            entities::objectives(&mut cx, &mut t),
+        )),
+        FileKind::DepartmentKpis { dept } => Some(Fragment::Kpis(
+            Some(dept.clone()),
+            entities::kpis(&mut cx, &mut t),
+        )),
+        FileKind::OrgKpis => Some(Fragment::Kpis(None, entities::kpis(&mut cx, &mut t))),
+        FileKind::Initiative { dept, id: iid } => {
+            check_stem(&mut cx, iid, "initiative");
+            entities::initiative(&mut cx, &mut t, iid.clone(), body)
+                .map(|i| Fragment::Initiative(dept.clone(), i))
+        }
+        FileKind::Progress => entities::checkin(&mut cx, &mut t).map(Fragment::CheckIn),
+        FileKind::Appraisal => entities::appraisal(&mut cx, &mut t).map(Fragment::Appraisal),
+        _ => None,
+    };
+    t.finish(&mut cx);
+    frag
+}
+
+fn what_of(kind: &FileKind) -> &'static str {
+    match kind {
+        FileKind::PlanToml => "plan.toml",
+        FileKind::Strategy => "strategy.md",
+        FileKind::Goal { .. } => "a goal",
+        FileKind::People => "people.toml",
+        FileKind::Department { .. } => "a department",
+        FileKind::Budget { .. } => "budget.toml",
+        FileKind::Objectives { .. } => "objectives.toml",
+        FileKind::DepartmentKpis { .. } | FileKind::OrgKpis => "kpis.toml",
+        FileKind::Initiative { .. } => "an initiative",
+        FileKind::Progress => "a check-in",
+        FileKind::Appraisal => "appraisal.toml",
+        _ => "a file",
+    }
+}
+
+/// Ids taken from file and folder names must be kebab-case too.
+fn check_stem(cx: &mut Cx, id: &str, what: &str) {
+    if !entities::is_kebab(id) {
+        let d = Diagnostic::new(
+            codes::BAD_VALUE,
+            Loc::file(cx.file),
+            format!("{what} name `{id}` is not a kebab-case id"),
+        )
+        .help(format!("rename it to `{}`", entities::to_kebab(id)));
+        cx.push(d);
+    }
+}
+
+/// plan.toml. Missing values get defaults so the rest of the plan can still be checked.
+fn settings(loaded: &Loaded, file: FileId, diags: &mut Vec<Diagnostic>) -> Settings {
+    let text = loaded.sources.text(file);
+    let mut s = Settings {
+        format_version: 1,
+        title: String::new(),
+        organization: String::new(),
+        currency: Currency {
+            code: "EUR".into(),
+            minor_units: 2,
+        },
+        fiscal_year_start: 1,
+        horizon_start: 2026,
+        horizon_end: 2030,
+        as_of: Date::default(),
+        as_of_source: AsOfSource::HorizonStart,
+        language: Language::En,
+        theme: "default".into(),
+        allow_raw_html: false,
+        base_url: String::new(),
+        check_allow: Vec::new(),
+        file,
+    };
+    let mut cx = Cx {
+        file,
+        offset: 0,
+        diags,
+        fiscal_year_start: 1,
+        minor_units: 2,
+    };
+    let Some(doc) = parse_document(&mut cx, text) else {
+        return s;
+    };
+    let mut t = Table::new(doc.get_ref(), 0..0, "plan.toml");
+    if let Some((v, span)) = t.opt_int(&mut cx, "format_version") {
+        if v != 1 {
+            cx.report(
+                codes::BAD_VALUE,
+                span,
+                format!("format_version {v} is not supported; this plansite reads version 1"),
+            );
+        }
+        s.format_version = v;
+    }
+    s.title = t.req_str(&mut cx, "title").map(|x| x.0).unwrap_or_default();
+    s.organization = t
+        .req_str(&mut cx, "organization")
+        .map(|x| x.0)
+        .unwrap_or_default();
+    if let Some((code, span)) = t.req_str(&mut cx, "currency") {
+        match Currency::lookup(&code) {
+            Some(c) => s.currency = c,
+            None => {
+                cx.report(
+                    codes::BAD_VALUE,
+                    span,
+                    format!("`{code}` is not an ISO 4217 currency code plansite knows"),
+                )
+                .help = Some(
+                    "write a three-letter code such as \"EUR\", \"USD\", \"GBP\" or \"JPY\"".into(),
+                );
+            }
+        }
+    }
+    if let Some((m, span)) = t.opt_int(&mut cx, "fiscal_year_start") {
+        if (1..=12).contains(&m) {
+            s.fiscal_year_start = m as u32;
+        } else {
+            cx.report(
+                codes::OUT_OF_RANGE,
+                span,
+                format!("fiscal_year_start {m} is not a month"),
+            )
+            .help = Some("write the month the fiscal year starts in, 1 (January) to 12".into());
+        }
+    }
+    if let Some((a, b)) = entities::horizon(&mut cx, &mut t) {
+        s.horizon_start = a;
+        s.horizon_end = b;
+    }
+    if let Some((d, _)) = t.opt_date(&mut cx, "as_of") {
+        s.as_of = d;
+        s.as_of_source = AsOfSource::Declared;
+    }
+    if let Some((l, _)) = t.opt_choice(&mut cx, "language", &["en", "de", "fr"]) {
+        s.language = match l.as_str() {
+            "de" => Language::De,
+            "fr" => Language::Fr,
+            _ => Language::En,
+        };
+    }
+    if let Some(theme) = t.str_or_default(&mut cx, "theme") {
+        s.theme = theme;
+    }
+    s.allow_raw_html = t.opt_bool(&mut cx, "allow_raw_html").unwrap_or(false);
+    s.base_url = t.str_or_default(&mut cx, "base_url").unwrap_or_default();
+    if let Some(mut c) = t.table(&mut cx, "check", "the [check] table") {
+        s.check_allow = c
+            .str_list(&mut cx, "allow")
+            .into_iter()
+            .map(|x| x.0)
+            .collect();
+        c.finish(&mut cx);
+    }
+    t.finish(&mut cx);
+    s
+}
