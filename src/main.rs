@@ -1,1 +1,50 @@
-fn main() {}
+//! The command line: parses arguments, calls the library, maps outcomes to exit codes.
+//! Exit codes: 0 success, 1 the plan has errors, 2 usage or I/O errors.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use plansite::commands;
+
+#[derive(Parser)]
+#[command(name = "plansite", version, about = "Publish an operational plan as a linked static site", long_about = None)]
+struct Cli {
+    /// Print nothing but errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site from a plan folder.
+    Build {
+        /// The plan folder (the one with plan.toml).
+        #[arg(default_value = ".")]
+        plan: PathBuf,
+        /// Where to write the site [default: PLAN/public].
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Print the time of each phase and the peak memory.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Check a plan and report every problem, without writing anything.
+    Check(commands::check::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Build {
+            plan,
+            output,
+            timings,
+        } => commands::build::run(&plan, output.as_deref(), timings, cli.quiet),
+        Command::Check(args) => commands::check::run(&args, cli.quiet),
+    };
+    ExitCode::from(code)
+}
