@@ -8,7 +8,9 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod render;
 pub mod suggest;
+pub mod write;
 
 use std::path::Path;
 

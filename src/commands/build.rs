@@ -5,9 +5,7 @@ use std::path::Path;
 use crate::commands::{OK, PLAN_ERRORS, USAGE_OR_IO};
 
 pub fn run(plan: &Path, output: Option<&Path>, _timings: bool, quiet: bool) -> u8 {
-    let out = output
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| plan.join("public"));
+    let out = output.map(Path::to_path_buf).unwrap_or_else(|| plan.join("public"));
     let project = match crate::read_plan(plan, Some(&out)) {
         Ok(p) => p,
         Err(e) => {
@@ -15,17 +13,37 @@ pub fn run(plan: &Path, output: Option<&Path>, _timings: bool, quiet: bool) -> u
             return USAGE_OR_IO;
         }
     };
-    for d in &project.diagnostics {
-        let at = d
-            .loc
-            .map(|l| project.loaded.sources.describe(l))
-            .unwrap_or_default();
-        if !quiet || d.is_error() {
-            eprintln!("{}[{}]: {} at {}", d.severity(), d.code, d.message, at);
-        }
-    }
-    if project.has_errors() {
+    print(&project, &project.diagnostics, quiet);
+    let Some(model) = project.plan.as_ref().filter(|_| !project.has_errors()) else {
+        eprintln!("error: the plan has errors; nothing was written");
         return PLAN_ERRORS;
+    };
+    let site = match crate::render::render_site(model, &project.loaded) {
+        Ok(s) => s,
+        Err(diags) => {
+            print(&project, &diags, quiet);
+            eprintln!("error: the site could not be rendered; nothing was written");
+            return PLAN_ERRORS;
+        }
+    };
+    if let Err(e) = crate::write::write_site(&out, &site) {
+        eprintln!("error: {e}");
+        return USAGE_OR_IO;
+    }
+    if !quiet {
+        eprintln!("wrote {} files to {}", site.len(), out.display());
     }
     OK
+}
+
+fn print(project: &crate::Project, diags: &[crate::Diagnostic], quiet: bool) {
+    for d in diags {
+        let at = d.loc.map(|l| project.loaded.sources.describe(l)).unwrap_or_default();
+        if !quiet || d.is_error() {
+            eprintln!("{}[{}]: {} at {}", d.severity(), d.code, d.message, at);
+            if let Some(h) = &d.help {
+                eprintln!("  help: {h}");
+            }
+        }
+    }
 }

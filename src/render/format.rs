@@ -1,0 +1,150 @@
+//! Numbers, money and dates as the plan's `language` writes them. Formatting is done here,
+//! never by the browser, so output is byte-identical wherever it is built.
+
+use chrono::Datelike;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::model::{Date, Language, Money};
+
+/// How one language writes numbers and dates.
+#[derive(Clone, Copy, Debug)]
+pub struct Locale {
+    pub lang: Language,
+    group: &'static str,
+    decimal: char,
+    months: [&'static str; 12],
+}
+
+impl Locale {
+    pub fn new(lang: Language) -> Locale {
+        match lang {
+            Language::En => Locale {
+                lang,
+                group: ",",
+                decimal: '.',
+                months: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+            },
+            Language::De => Locale {
+                lang,
+                group: ".",
+                decimal: ',',
+                months: ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.", "Dez."],
+            },
+            Language::Fr => Locale {
+                lang,
+                // French groups digits with a narrow no-break space.
+                group: "\u{202f}",
+                decimal: ',',
+                months: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
+            },
+        }
+    }
+
+    /// A decimal with `dp` places, grouped.
+    pub fn decimal(&self, d: Decimal, dp: u32) -> String {
+        let d = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+        let neg = d.is_sign_negative() && !d.is_zero();
+        let s = format!("{:.*}", dp as usize, d.abs());
+        let (int, frac) = match s.split_once('.') {
+            Some((i, f)) => (i.to_string(), Some(f.to_string())),
+            None => (s, None),
+        };
+        let mut out = String::new();
+        if neg {
+            out.push('−');
+        }
+        out.push_str(&self.group_digits(&int));
+        if let Some(f) = frac {
+            out.push(self.decimal);
+            out.push_str(&f);
+        }
+        out
+    }
+
+    fn group_digits(&self, int: &str) -> String {
+        let bytes = int.as_bytes();
+        let mut out = String::with_capacity(int.len() + int.len() / 3 * 3);
+        for (i, b) in bytes.iter().enumerate() {
+            if i > 0 && (bytes.len() - i) % 3 == 0 {
+                out.push_str(self.group);
+            }
+            out.push(*b as char);
+        }
+        out
+    }
+
+    /// A float for display (KPI values, FTE), trailing zeros kept to `dp`.
+    pub fn number(&self, v: f64, dp: u32) -> String {
+        match Decimal::from_f64_retain(v) {
+            Some(d) if v.is_finite() => self.decimal(d, dp),
+            _ => "–".to_string(),
+        }
+    }
+
+    /// A KPI-style value: up to two decimals, no trailing zeros.
+    pub fn value(&self, v: f64) -> String {
+        let Some(d) = Decimal::from_f64_retain(v).filter(|_| v.is_finite()) else { return "–".into() };
+        let d = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero).normalize();
+        self.decimal(d, d.scale())
+    }
+
+    pub fn percent(&self, v: f64, dp: u32) -> String {
+        let sep = if self.lang == Language::En { "" } else { "\u{202f}" };
+        format!("{}{sep}%", self.number(v, dp))
+    }
+
+    /// Money in the currency's minor units, with the code: `EUR 1,250,000.50` / `1.250.000,50 EUR`.
+    pub fn money(&self, m: Money, code: &str, minor_units: u32) -> String {
+        let n = self.decimal(m.0, minor_units);
+        match self.lang {
+            Language::En => format!("{code} {n}"),
+            _ => format!("{n} {code}"),
+        }
+    }
+
+    /// Money without the currency, for table cells under a header that names it.
+    pub fn amount(&self, m: Money, minor_units: u32) -> String {
+        self.decimal(m.0, minor_units)
+    }
+
+    pub fn date(&self, d: Date) -> String {
+        let m = self.months[d.month0() as usize];
+        match self.lang {
+            Language::En => format!("{} {} {}", d.day(), m, d.year()),
+            Language::De => format!("{}. {} {}", d.day(), m, d.year()),
+            Language::Fr => format!("{} {} {}", d.day(), m, d.year()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Money {
+        Money::parse(s).unwrap()
+    }
+
+    #[test]
+    fn money_in_three_languages() {
+        let v = m("1250000.5");
+        assert_eq!(Locale::new(Language::En).money(v, "EUR", 2), "EUR 1,250,000.50");
+        assert_eq!(Locale::new(Language::De).money(v, "EUR", 2), "1.250.000,50 EUR");
+        assert_eq!(Locale::new(Language::Fr).money(v, "EUR", 2), "1\u{202f}250\u{202f}000,50 EUR");
+        assert_eq!(Locale::new(Language::En).money(m("-300"), "JPY", 0), "JPY −300");
+        assert_eq!(Locale::new(Language::En).amount(m("999.995"), 2), "1,000.00");
+    }
+
+    #[test]
+    fn dates_and_values() {
+        let d = Date::from_ymd_opt(2026, 3, 5).unwrap();
+        assert_eq!(Locale::new(Language::En).date(d), "5 Mar 2026");
+        assert_eq!(Locale::new(Language::De).date(d), "5. März 2026");
+        assert_eq!(Locale::new(Language::Fr).date(d), "5 mars 2026");
+        assert_eq!(Locale::new(Language::En).value(99.95), "99.95");
+        assert_eq!(Locale::new(Language::De).value(1234.5), "1.234,5");
+        assert_eq!(Locale::new(Language::En).value(12.0), "12");
+        assert_eq!(Locale::new(Language::En).percent(40.0, 0), "40%");
+        assert_eq!(Locale::new(Language::Fr).percent(40.0, 0), "40\u{202f}%");
+    }
+}

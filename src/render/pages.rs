@@ -1,0 +1,475 @@
+//! The pages of the site: which exist, at which path, with which template and variables.
+//! Page paths and template variables are a public interface (docs/templates.md).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
+use serde_json::{json, Value};
+
+use crate::diag::Diagnostic;
+use crate::load::Loaded;
+use crate::model::*;
+use crate::render::markdown::{self, Links};
+use crate::render::refs::{self, *};
+use crate::render::relations::Relations;
+
+/// One page to render: its path in the site, its template and its variables.
+pub struct Page {
+    pub path: String,
+    pub template: &'static str,
+    pub vars: Value,
+}
+
+/// Everything page builders share.
+pub struct Cx<'a> {
+    pub plan: &'a Plan,
+    pub rel: Relations,
+    /// Rendered Markdown bodies keyed by source file path.
+    pub html: HashMap<String, String>,
+}
+
+/// Where each plan file's entity is shown: plan file path → page path.
+pub fn file_pages(plan: &Plan, loaded: &Loaded) -> HashMap<String, String> {
+    let mut m = HashMap::new();
+    let path = |loc: crate::diag::Loc| loaded.sources.path(loc.file).to_string();
+    m.insert("plan.toml".into(), "index.html".into());
+    m.insert("strategy.md".into(), "strategy.html".into());
+    m.insert("people.toml".into(), "people/index.html".into());
+    m.insert("kpis.toml".into(), "kpis/index.html".into());
+    for g in &plan.goals {
+        m.insert(path(g.loc), goal_url(g));
+    }
+    for d in &plan.departments {
+        for f in ["department.md", "budget.toml", "objectives.toml", "kpis.toml"] {
+            m.insert(format!("departments/{}/{f}", d.id), dept_url(d));
+        }
+    }
+    for i in &plan.initiatives {
+        m.insert(path(i.loc), initiative_url(i));
+    }
+    m
+}
+
+/// Render every Markdown body once, in parallel; broken links come back as diagnostics.
+pub fn render_bodies(plan: &Plan, loaded: &Loaded) -> (HashMap<String, String>, Vec<Diagnostic>) {
+    let pages = file_pages(plan, loaded);
+    let files: HashSet<String> = loaded
+        .assets
+        .iter()
+        .map(|(p, _, _)| p.clone())
+        .chain(loaded.sources.iter().map(|(_, f)| f.path.clone()))
+        .collect();
+    let mut bodies: Vec<(&Body, &str)> = Vec::new();
+    if let Some(s) = &plan.strategy {
+        bodies.push((&s.body, ""));
+    }
+    bodies.extend(plan.goals.iter().map(|g| (&g.body, "../")));
+    bodies.extend(plan.departments.iter().map(|d| (&d.body, "../")));
+    bodies.extend(plan.initiatives.iter().map(|i| (&i.body, "../")));
+    let out: Vec<(String, String, Vec<Diagnostic>)> = bodies
+        .par_iter()
+        .map(|(b, root)| {
+            let source = loaded.sources.path(b.file);
+            let links = Links { pages: &pages, files: &files, source, root };
+            let (html, d) = markdown::render(b, &links, plan.settings.allow_raw_html);
+            (source.to_string(), html, d)
+        })
+        .collect();
+    let mut html = HashMap::new();
+    let mut diags = Vec::new();
+    for (path, h, d) in out {
+        html.insert(path, h);
+        diags.extend(d);
+    }
+    (html, diags)
+}
+
+impl Cx<'_> {
+    fn body(&self, b: &Body, loaded: &Loaded) -> String {
+        self.html.get(loaded.sources.path(b.file)).cloned().unwrap_or_default()
+    }
+}
+
+/// All pages of the site, in path order.
+pub fn pages(cx: &Cx, loaded: &Loaded) -> Vec<Page> {
+    let plan = cx.plan;
+    let mut out = vec![
+        page("index.html", "dashboard.html", json!({ "page": { "title": "Dashboard", "section": "dashboard" } })),
+        page("strategy.html", "strategy.html", strategy(cx, loaded)),
+        page("goals/index.html", "goals.html", goals(cx)),
+        page("departments/index.html", "departments.html", departments(cx)),
+        page("initiatives/index.html", "initiatives.html", initiatives(cx)),
+        page("kpis/index.html", "kpis.html", kpis(cx)),
+        page("people/index.html", "people.html", people(cx)),
+        page("timeline.html", "timeline.html", json!({ "page": { "title": "Timeline", "section": "timeline" }, "charts": {}, "initiatives": initiatives(cx)["initiatives"].clone() })),
+        page("budget.html", "budget.html", json!({ "page": { "title": "Budget", "section": "budget" }, "budget": null, "charts": {} })),
+        page("404.html", "404.html", json!({ "page": { "title": "Page not found", "section": "" } })),
+    ];
+    out.extend((0..plan.goals.len()).into_par_iter().map(|g| goal(cx, GoalIx::from(g), loaded)).collect::<Vec<_>>());
+    out.extend((0..plan.departments.len()).into_par_iter().map(|d| department(cx, DeptIx::from(d), loaded)).collect::<Vec<_>>());
+    out.extend((0..plan.initiatives.len()).into_par_iter().map(|i| initiative(cx, InitiativeIx::from(i), loaded)).collect::<Vec<_>>());
+    out.extend((0..plan.objectives.len()).into_par_iter().map(|o| objective(cx, ObjectiveIx::from(o))).collect::<Vec<_>>());
+    out.extend((0..plan.kpis.len()).into_par_iter().map(|k| kpi(cx, KpiIx::from(k))).collect::<Vec<_>>());
+    out.extend((0..plan.people.len()).into_par_iter().map(|p| person(cx, PersonIx::from(p))).collect::<Vec<_>>());
+    out
+}
+
+fn page(path: &str, template: &'static str, vars: Value) -> Page {
+    Page { path: path.to_string(), template, vars }
+}
+
+/// Variables every page receives: the site, the path back to the root, the navigation.
+pub fn common(plan: &Plan, path: &str) -> Value {
+    let depth = path.matches('/').count();
+    let s = &plan.settings;
+    json!({
+        "root": "../".repeat(depth),
+        "path": path,
+        "site": {
+            "title": s.title,
+            "organization": s.organization,
+            "currency": s.currency.code,
+            "language": s.language.code(),
+            "as_of": s.as_of,
+            "as_of_source": s.as_of_source,
+            "fiscal_year_start": s.fiscal_year_start,
+            "horizon": { "start": s.horizon_start, "end": s.horizon_end, "label": horizon_label(s) },
+        },
+    })
+}
+
+fn horizon_label(s: &Settings) -> String {
+    if s.fiscal_year_start == 1 {
+        format!("{}–{}", s.horizon_start, s.horizon_end)
+    } else {
+        format!("FY{}–FY{}", s.horizon_start, s.horizon_end)
+    }
+}
+
+fn strategy(cx: &Cx, loaded: &Loaded) -> Value {
+    let plan = cx.plan;
+    let goals = refs::list((0..plan.goals.len()).map(GoalIx::from), |g| goal_summary(cx, g));
+    match &plan.strategy {
+        Some(s) => json!({
+            "page": { "title": s.title, "section": "strategy" },
+            "strategy": { "title": s.title, "vision": s.vision, "mission": s.mission, "values": s.values, "body": cx.body(&s.body, loaded) },
+            "goals": goals,
+        }),
+        None => json!({ "page": { "title": "Strategy", "section": "strategy" }, "strategy": null, "goals": goals }),
+    }
+}
+
+fn goal_summary(cx: &Cx, g: GoalIx) -> Value {
+    let plan = cx.plan;
+    let goal = plan.goal(g);
+    json!({
+        "id": goal.id, "title": goal.title, "url": goal_url(goal),
+        "owner": refs::opt(&goal.owner, |p| refs::person(plan, p)),
+        "weight": goal.weight, "target_year": goal.target_year,
+        "kpi_count": cx.rel.goal_kpis[g.ix()].len(),
+        "initiative_count": cx.rel.goal_initiatives[g.ix()].len(),
+        "objective_count": cx.rel.goal_objectives[g.ix()].len(),
+    })
+}
+
+fn goals(cx: &Cx) -> Value {
+    let list = refs::list((0..cx.plan.goals.len()).map(GoalIx::from), |g| goal_summary(cx, g));
+    let total: f64 = cx.plan.goals.iter().filter_map(|g| g.weight).sum();
+    json!({ "page": { "title": "Strategic goals", "section": "goals" }, "goals": list, "weight_total": total })
+}
+
+fn goal(cx: &Cx, g: GoalIx, loaded: &Loaded) -> Page {
+    let plan = cx.plan;
+    let goal = plan.goal(g);
+    let vars = json!({
+        "page": { "title": goal.title, "section": "goals" },
+        "goal": {
+            "id": goal.id, "title": goal.title,
+            "owner": refs::opt(&goal.owner, |p| refs::person(plan, p)),
+            "weight": goal.weight, "target_year": goal.target_year,
+            "body": cx.body(&goal.body, loaded),
+        },
+        "kpis": refs::list(cx.rel.goal_kpis[g.ix()].iter().copied(), |k| kpi_summary(cx, k)),
+        "objectives": refs::list(cx.rel.goal_objectives[g.ix()].iter().copied(), |o| objective_summary(cx, o)),
+        "initiatives": refs::list(cx.rel.goal_initiatives[g.ix()].iter().copied(), |i| initiative_summary(cx, i)),
+    });
+    page(&goal_url(goal), "goal.html", vars)
+}
+
+fn dept_summary(cx: &Cx, d: DeptIx) -> Value {
+    let plan = cx.plan;
+    let dept = plan.department(d);
+    json!({
+        "id": dept.id, "name": dept.name, "url": dept_url(dept), "mission": dept.mission,
+        "head": refs::opt(&dept.head, |p| refs::person(plan, p)),
+        "parent": refs::opt(&dept.parent, |p| refs::dept(plan, p)),
+        "depth": plan.ancestors(d).len() - 1,
+        "initiative_count": cx.rel.dept_initiatives[d.ix()].len(),
+        "people_count": cx.rel.dept_people[d.ix()].len(),
+        "kpi_count": cx.rel.dept_kpis[d.ix()].len(),
+    })
+}
+
+/// Departments in tree order (each followed by its sub-departments).
+fn tree_order(plan: &Plan) -> Vec<DeptIx> {
+    let mut out = Vec::new();
+    let mut stack: Vec<DeptIx> = plan.roots().into_iter().rev().collect();
+    while let Some(d) = stack.pop() {
+        if out.contains(&d) {
+            continue;
+        }
+        out.push(d);
+        stack.extend(plan.department(d).children.iter().rev().copied());
+    }
+    out
+}
+
+fn departments(cx: &Cx) -> Value {
+    let list = refs::list(tree_order(cx.plan), |d| dept_summary(cx, d));
+    json!({ "page": { "title": "Departments", "section": "departments" }, "departments": list })
+}
+
+fn department(cx: &Cx, d: DeptIx, loaded: &Loaded) -> Page {
+    let plan = cx.plan;
+    let dept = plan.department(d);
+    let teams: Vec<Value> = dept
+        .teams
+        .iter()
+        .map(|&t| {
+            let team = plan.team(t);
+            json!({
+                "id": team.id, "name": team.name,
+                "lead": refs::opt(&team.lead, |p| refs::person(plan, p)),
+                "members": refs::list(cx.rel.team_people[t.ix()].iter().copied(), |p| refs::person(plan, p)),
+            })
+        })
+        .collect();
+    let subtree = plan.subtree(d);
+    let mut sub_initiatives: Vec<InitiativeIx> = subtree.iter().flat_map(|s| cx.rel.dept_initiatives[s.ix()].iter().copied()).collect();
+    sub_initiatives.sort();
+    let vars = json!({
+        "page": { "title": dept.name, "section": "departments" },
+        "department": {
+            "id": dept.id, "name": dept.name, "mission": dept.mission,
+            "head": refs::opt(&dept.head, |p| refs::person(plan, p)),
+            "parent": refs::opt(&dept.parent, |p| refs::dept(plan, p)),
+            "body": cx.body(&dept.body, loaded),
+        },
+        "breadcrumbs": refs::list(plan.ancestors(d), |a| refs::dept(plan, a)),
+        "children": refs::list(dept.children.iter().copied(), |c| dept_summary(cx, c)),
+        "teams": teams,
+        "people": refs::list(cx.rel.dept_people[d.ix()].iter().copied(), |p| person_summary(cx, p)),
+        "objectives": refs::list(cx.rel.dept_objectives[d.ix()].iter().copied(), |o| objective_summary(cx, o)),
+        "kpis": refs::list(cx.rel.dept_kpis[d.ix()].iter().copied(), |k| kpi_summary(cx, k)),
+        "initiatives": refs::list(cx.rel.dept_initiatives[d.ix()].iter().copied(), |i| initiative_summary(cx, i)),
+        "subtree_initiatives": refs::list(sub_initiatives, |i| initiative_summary(cx, i)),
+        "collaborations": refs::list(cx.rel.dept_collaborations[d.ix()].iter().copied(), |i| initiative_summary(cx, i)),
+        "budget": null,
+        "charts": {},
+    });
+    page(&dept_url(dept), "department.html", vars)
+}
+
+pub fn initiative_summary(cx: &Cx, i: InitiativeIx) -> Value {
+    let plan = cx.plan;
+    let init = plan.initiative(i);
+    json!({
+        "id": init.id, "title": init.title, "url": initiative_url(init),
+        "department": refs::dept(plan, init.department),
+        "owner": refs::opt(&init.owner, |p| refs::person(plan, p)),
+        "start": init.start, "end": init.end,
+        "priority": init.priority, "difficulty": init.difficulty, "impact": init.impact, "key": init.key,
+        "budget": init.budget,
+        "status": null,
+    })
+}
+
+fn initiatives(cx: &Cx) -> Value {
+    let list = refs::list((0..cx.plan.initiatives.len()).map(InitiativeIx::from), |i| initiative_summary(cx, i));
+    json!({ "page": { "title": "Initiatives", "section": "initiatives" }, "initiatives": list })
+}
+
+fn initiative(cx: &Cx, i: InitiativeIx, loaded: &Loaded) -> Page {
+    let plan = cx.plan;
+    let init = plan.initiative(i);
+    let allocations: Vec<Value> = init
+        .allocations
+        .iter()
+        .map(|a| json!({ "person": refs::person(plan, a.person.to), "fte": a.fte, "from": a.from, "to": a.to }))
+        .collect();
+    let tasks: Vec<Value> = init
+        .tasks
+        .iter()
+        .map(|t| json!({ "title": t.title, "owner": refs::opt(&t.owner, |p| refs::person(plan, p)), "start": t.start, "end": t.end, "fte": t.fte }))
+        .collect();
+    let milestones: Vec<Value> = init.milestones.iter().map(|m| json!({ "title": m.title, "date": m.date })).collect();
+    let lines: Vec<Value> = cx.rel.initiative_lines[i.ix()].iter().map(|&l| budget_line(plan, l)).collect();
+    let mut vars = initiative_summary(cx, i);
+    let extra = json!({
+        "team": refs::opt(&init.team, |t| refs::team(plan, t)),
+        "goals": refs::refs(&init.goals, |g| refs::goal(plan, g)),
+        "objectives": refs::refs(&init.objectives, |o| refs::objective(plan, o)),
+        "kpis": refs::refs(&init.kpis, |k| refs::kpi(plan, k)),
+        "depends_on": refs::refs(&init.depends_on, |d| with_late(initiative_summary(cx, d), plan.initiative(d).end >= init.start)),
+        "dependents": refs::list(cx.rel.dependents[i.ix()].iter().copied(), |d| with_late(initiative_summary(cx, d), init.end >= plan.initiative(d).start)),
+        "collaborators": refs::refs(&init.collaborators, |d| refs::dept(plan, d)),
+        "allocations": allocations, "tasks": tasks, "milestones": milestones,
+        "budget_lines": lines,
+        "body": cx.body(&init.body, loaded),
+    });
+    merge(&mut vars, extra);
+    let vars = json!({ "page": { "title": init.title, "section": "initiatives" }, "initiative": vars });
+    page(&initiative_url(init), "initiative.html", vars)
+}
+
+/// Mark a dependency edge whose dependency ends on or after its dependent starts.
+fn with_late(mut v: Value, late: bool) -> Value {
+    merge(&mut v, json!({ "late": late }));
+    v
+}
+
+pub fn budget_line(plan: &Plan, l: usize) -> Value {
+    let line = &plan.budget_lines[l];
+    json!({
+        "department": refs::dept(plan, line.department),
+        "category": line.category, "item": line.item,
+        "initiative": refs::opt(&line.initiative, |i| refs::initiative(plan, i)),
+        "period": line.period, "planned": line.planned, "forecast": line.forecast, "actual": line.actual,
+    })
+}
+
+fn objective_summary(cx: &Cx, o: ObjectiveIx) -> Value {
+    let plan = cx.plan;
+    let obj = plan.objective(o);
+    json!({
+        "id": obj.id, "title": obj.title, "url": objective_url(obj), "period": obj.period,
+        "department": refs::dept(plan, obj.department),
+        "team": refs::opt(&obj.team, |t| refs::team(plan, t)),
+        "goals": refs::refs(&obj.goals, |g| refs::goal(plan, g)),
+        "key_results": obj.key_results.iter().map(|kr| json!({ "kpi": refs::kpi(plan, kr.kpi.to), "target": kr.target })).collect::<Vec<_>>(),
+        "progress": null,
+    })
+}
+
+fn objective(cx: &Cx, o: ObjectiveIx) -> Page {
+    let obj = cx.plan.objective(o);
+    let vars = json!({
+        "page": { "title": obj.title, "section": "departments" },
+        "objective": objective_summary(cx, o),
+        "initiatives": refs::list(cx.rel.objective_initiatives[o.ix()].iter().copied(), |i| initiative_summary(cx, i)),
+    });
+    page(&objective_url(obj), "objective.html", vars)
+}
+
+fn kpi_summary(cx: &Cx, k: KpiIx) -> Value {
+    let plan = cx.plan;
+    let kpi = plan.kpi(k);
+    json!({
+        "id": kpi.id, "name": kpi.name, "url": kpi_url(kpi), "unit": kpi.unit,
+        "direction": kpi.direction, "kind": kpi.kind, "frequency": kpi.frequency,
+        "owner": refs::opt(&kpi.owner, |p| refs::person(plan, p)),
+        "goal": refs::opt(&kpi.goal, |g| refs::goal(plan, g)),
+        "department": kpi.department.map(|d| refs::dept(plan, d)),
+        "status": null, "latest": null, "stale": false, "chart": null,
+    })
+}
+
+fn kpis(cx: &Cx) -> Value {
+    let list = refs::list((0..cx.plan.kpis.len()).map(KpiIx::from), |k| kpi_summary(cx, k));
+    json!({ "page": { "title": "KPIs", "section": "kpis" }, "kpis": list })
+}
+
+fn kpi(cx: &Cx, k: KpiIx) -> Page {
+    let plan = cx.plan;
+    let kpi = plan.kpi(k);
+    let mut vars = kpi_summary(cx, k);
+    let readings: Vec<Value> = plan
+        .checkins
+        .iter()
+        .flat_map(|c| c.readings.iter().filter(|r| r.kpi.to == k).map(move |r| json!({ "date": c.date, "value": r.value, "note": r.note })))
+        .collect();
+    merge(
+        &mut vars,
+        json!({
+            "baseline": kpi.baseline.as_ref().map(|b| json!({ "value": b.value, "date": b.date })),
+            "targets": kpi.targets.iter().map(|t| json!({ "period": t.period, "value": t.value })).collect::<Vec<_>>(),
+            "tolerance": kpi.tolerance,
+            "readings": readings,
+            "initiatives": refs::list(cx.rel.kpi_initiatives[k.ix()].iter().copied(), |i| refs::initiative(plan, i)),
+            "objectives": refs::list(cx.rel.kpi_objectives[k.ix()].iter().copied(), |o| refs::objective(plan, o)),
+        }),
+    );
+    let vars = json!({ "page": { "title": kpi.name, "section": "kpis" }, "kpi": vars });
+    page(&kpi_url(kpi), "kpi.html", vars)
+}
+
+fn person_summary(cx: &Cx, p: PersonIx) -> Value {
+    let plan = cx.plan;
+    let person = plan.person(p);
+    json!({
+        "id": person.id, "name": person.name, "url": person_url(person), "role": person.role,
+        "department": refs::opt(&person.department, |d| refs::dept(plan, d)),
+        "team": refs::opt(&person.team, |t| refs::team(plan, t)),
+        "capacity": person.capacity, "email": person.email,
+    })
+}
+
+fn people(cx: &Cx) -> Value {
+    let list = refs::list((0..cx.plan.people.len()).map(PersonIx::from), |p| person_summary(cx, p));
+    json!({ "page": { "title": "People", "section": "people" }, "people": list })
+}
+
+fn person(cx: &Cx, p: PersonIx) -> Page {
+    let plan = cx.plan;
+    let person = plan.person(p);
+    let tasks: Vec<Value> = cx.rel.person_tasks[p.ix()]
+        .iter()
+        .map(|&(i, t)| {
+            let task = &plan.initiative(i).tasks[t];
+            json!({ "title": task.title, "initiative": refs::initiative(plan, i), "start": task.start, "end": task.end, "fte": task.fte })
+        })
+        .collect();
+    let allocations: Vec<Value> = cx.rel.person_allocations[p.ix()]
+        .iter()
+        .map(|&(i, a)| {
+            let al = &plan.initiative(i).allocations[a];
+            json!({ "initiative": refs::initiative(plan, i), "fte": al.fte, "from": al.from, "to": al.to })
+        })
+        .collect();
+    let mut vars = person_summary(cx, p);
+    merge(
+        &mut vars,
+        json!({
+            "heads": refs::list(cx.rel.person_heads[p.ix()].iter().copied(), |d| refs::dept(plan, d)),
+            "leads": refs::list(cx.rel.person_leads[p.ix()].iter().copied(), |t| refs::team(plan, t)),
+            "goals": refs::list(cx.rel.person_goals[p.ix()].iter().copied(), |g| refs::goal(plan, g)),
+            "kpis": refs::list(cx.rel.person_kpis[p.ix()].iter().copied(), |k| refs::kpi(plan, k)),
+            "initiatives": refs::list(cx.rel.person_initiatives[p.ix()].iter().copied(), |i| initiative_summary(cx, i)),
+            "tasks": tasks,
+            "allocations": allocations,
+        }),
+    );
+    let vars = json!({ "page": { "title": person.name, "section": "people" }, "person": vars });
+    page(&person_url(person), "person.html", vars)
+}
+
+/// Add the keys of `extra` (an object) to `base` (an object).
+pub fn merge(base: &mut Value, extra: Value) {
+    if let (Value::Object(b), Value::Object(e)) = (base, extra) {
+        b.extend(e);
+    }
+}
+
+/// Render pages with the theme into site files.
+pub fn render_pages(tera: &tera::Tera, plan: &Plan, pages: Vec<Page>) -> Result<BTreeMap<String, Vec<u8>>, tera::Error> {
+    pages
+        .into_par_iter()
+        .map(|p| {
+            let mut vars = common(plan, &p.path);
+            merge(&mut vars, p.vars);
+            let ctx = tera::Context::from_value(vars)?;
+            let html = tera.render(p.template, &ctx)?;
+            Ok((p.path, html.into_bytes()))
+        })
+        .collect()
+}

@@ -1,0 +1,67 @@
+//! Small JSON views of entities, as templates receive them: every reference carries the
+//! page it links to (`url`, relative to the site root; templates prefix it with `root`).
+
+use serde_json::{json, Value};
+
+use crate::model::*;
+
+pub fn goal_url(g: &Goal) -> String {
+    format!("goals/{}.html", g.id)
+}
+pub fn person_url(p: &Person) -> String {
+    format!("people/{}.html", p.id)
+}
+pub fn dept_url(d: &Department) -> String {
+    format!("departments/{}.html", d.id)
+}
+pub fn kpi_url(k: &Kpi) -> String {
+    format!("kpis/{}.html", k.id)
+}
+pub fn objective_url(o: &Objective) -> String {
+    format!("objectives/{}.html", o.id)
+}
+pub fn initiative_url(i: &Initiative) -> String {
+    format!("initiatives/{}.html", i.id)
+}
+
+pub fn goal(plan: &Plan, g: GoalIx) -> Value {
+    let g = plan.goal(g);
+    json!({ "id": g.id, "title": g.title, "url": goal_url(g) })
+}
+pub fn person(plan: &Plan, p: PersonIx) -> Value {
+    let p = plan.person(p);
+    json!({ "id": p.id, "name": p.name, "role": p.role, "url": person_url(p) })
+}
+pub fn dept(plan: &Plan, d: DeptIx) -> Value {
+    let d = plan.department(d);
+    json!({ "id": d.id, "name": d.name, "url": dept_url(d) })
+}
+pub fn team(plan: &Plan, t: TeamIx) -> Value {
+    let t = plan.team(t);
+    let d = plan.department(t.department);
+    json!({ "id": t.id, "name": t.name, "url": format!("{}#team-{}", dept_url(d), t.id), "department": d.name })
+}
+pub fn kpi(plan: &Plan, k: KpiIx) -> Value {
+    let k = plan.kpi(k);
+    json!({ "id": k.id, "name": k.name, "unit": k.unit, "url": kpi_url(k) })
+}
+pub fn objective(plan: &Plan, o: ObjectiveIx) -> Value {
+    let o = plan.objective(o);
+    json!({ "id": o.id, "title": o.title, "period": o.period, "url": objective_url(o) })
+}
+pub fn initiative(plan: &Plan, i: InitiativeIx) -> Value {
+    let i = plan.initiative(i);
+    json!({ "id": i.id, "title": i.title, "url": initiative_url(i) })
+}
+
+pub fn opt<I: Copy>(r: &Option<Ref<I>>, f: impl Fn(I) -> Value) -> Value {
+    r.as_ref().map_or(Value::Null, |r| f(r.to))
+}
+
+pub fn list<I: Copy>(items: impl IntoIterator<Item = I>, f: impl Fn(I) -> Value) -> Value {
+    Value::Array(items.into_iter().map(f).collect())
+}
+
+pub fn refs<I: Copy>(rs: &[Ref<I>], f: impl Fn(I) -> Value) -> Value {
+    list(rs.iter().map(|r| r.to), f)
+}
