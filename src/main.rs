@@ -34,6 +34,8 @@ enum Command {
     },
     /// Check a plan and report every problem, without writing anything.
     Check(commands::check::Args),
+    /// Preview the plan: build it in memory, serve it, rebuild and reload on every change.
+    Serve(commands::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
             timings,
         } => commands::build::run(&plan, output.as_deref(), timings, cli.quiet),
         Command::Check(args) => commands::check::run(&args, cli.quiet),
+        Command::Serve(args) => commands::serve::run(&args, cli.quiet),
     };
     ExitCode::from(code)
 }

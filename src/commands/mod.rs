@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod serve;
 
 pub const OK: u8 = 0;
 pub const PLAN_ERRORS: u8 = 1;

@@ -1,0 +1,105 @@
+//! The one seam between `serve` and the pipeline: build a plan folder into an in-memory site.
+//!
+//! Everything else in `serve` sees only [`build_in_memory`] and [`Problem`]; when the pipeline
+//! grows a stage (check, analyze), it is added here and nowhere else.
+
+use std::path::Path;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::load::Sources;
+use crate::render::Site;
+
+/// One diagnostic, resolved against the sources so it can be shown without them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    /// `E006`, `W001`, … (empty for problems that are not plan diagnostics).
+    pub code: String,
+    /// `path:line:col`, or empty when the problem has no place.
+    pub at: String,
+    pub message: String,
+    pub help: Option<String>,
+    /// The line of the file the problem points at, when it has one.
+    pub source_line: Option<String>,
+    /// Other places that explain the problem, as `path:line:col: label`.
+    pub notes: Vec<String>,
+}
+
+impl Problem {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// A problem with no place in the plan (a folder that cannot be read, say).
+    pub fn general(message: impl Into<String>) -> Problem {
+        Problem {
+            severity: Severity::Error,
+            code: String::new(),
+            at: String::new(),
+            message: message.into(),
+            help: None,
+            source_line: None,
+            notes: Vec::new(),
+        }
+    }
+
+    fn from_diagnostic(d: &Diagnostic, sources: &Sources) -> Problem {
+        Problem {
+            severity: d.severity(),
+            code: d.code.to_string(),
+            at: d.loc.map(|l| sources.describe(l)).unwrap_or_default(),
+            message: d.message.clone(),
+            help: d.help.clone(),
+            source_line: d.loc.and_then(|l| line_at(sources, l)),
+            notes: d
+                .related
+                .iter()
+                .map(|(l, label)| format!("{}: {label}", sources.describe(*l)))
+                .collect(),
+        }
+    }
+}
+
+fn line_at(sources: &Sources, loc: crate::diag::Loc) -> Option<String> {
+    let file = sources.get(loc.file);
+    let (line, _) = file.line_col(loc.span.start as usize);
+    file.text
+        .lines()
+        .nth(line - 1)
+        .map(|l| l.trim_end().to_string())
+        .filter(|l| !l.trim().is_empty())
+}
+
+/// What a build produced: the site and its warnings, or every problem (errors and warnings).
+pub type Built = Result<(Site, Vec<Problem>), Vec<Problem>>;
+
+/// Run the whole pipeline on `plan_dir` (never reading `plan_dir/public`) and keep the site in
+/// memory. The same rules as `plansite build`: any error means no site.
+pub fn build_in_memory(plan_dir: &Path) -> Built {
+    let output = plan_dir.join("public");
+    let project = match crate::read_plan(plan_dir, Some(&output)) {
+        Ok(p) => p,
+        Err(e) => return Err(vec![Problem::general(e.to_string())]),
+    };
+    let sources = &project.loaded.sources;
+    let mut problems: Vec<Problem> = project
+        .diagnostics
+        .iter()
+        .map(|d| Problem::from_diagnostic(d, sources))
+        .collect();
+    let model = match project.plan.as_ref().filter(|_| !project.has_errors()) {
+        Some(m) => m,
+        None if problems.iter().any(Problem::is_error) => return Err(problems),
+        None => {
+            problems.push(Problem::general("the plan could not be read"));
+            return Err(problems);
+        }
+    };
+    match crate::render::render_site(model, &project.loaded) {
+        Ok(site) => Ok((site, problems)),
+        Err(diags) => {
+            problems.extend(diags.iter().map(|d| Problem::from_diagnostic(d, sources)));
+            Err(problems)
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Watching the plan folder: recursive, debounced, and blind to what is not the plan.
+//!
+//! Editors save in many ways (write in place; write a temp file and rename it over the original;
+//! delete and recreate), so the whole folder is watched, not single files, and every relevant
+//! event within a quiet period becomes one change. The output folder, hidden files and editor
+//! temp files are ignored, so a rebuild never triggers another.
+
+use std::path::Path;
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use notify::{Config, Event, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
+
+/// Events closer together than this are one change.
+const QUIET: Duration = Duration::from_millis(100);
+/// A change is reported after this long even while events keep coming.
+const MAX_WAIT: Duration = Duration::from_secs(2);
+/// How often the polling watcher looks at the files.
+const POLL_INTERVAL: Duration = Duration::from_millis(300);
+
+/// Files changed in the plan folder.
+#[derive(Debug)]
+pub struct Change {
+    /// When the first event of the change arrived (rebuild times are measured from here).
+    pub first_event: Instant,
+    /// Changed paths, relative to the plan folder, sorted.
+    pub paths: Vec<String>,
+}
+
+impl Change {
+    /// Fold a later change into this one.
+    pub fn merge(&mut self, other: Change) {
+        self.first_event = self.first_event.min(other.first_event);
+        self.paths.extend(other.paths);
+        self.paths.sort();
+        self.paths.dedup();
+    }
+}
+
+/// Watch `plan_dir` (canonical) recursively and send a [`Change`] for every burst of relevant
+/// events. The watcher stops when the returned value is dropped.
+pub fn start(
+    plan_dir: &Path,
+    poll: bool,
+    tx: Sender<Change>,
+) -> notify::Result<Box<dyn Watcher + Send>> {
+    let (raw_tx, raw_rx) = channel::<(Instant, Vec<String>)>();
+    let root = plan_dir.to_path_buf();
+    let handler = move |res: notify::Result<Event>| match res {
+        Ok(event) => {
+            let paths = relevant_paths(&root, &event);
+            if !paths.is_empty() || event.need_rescan() {
+                let _ = raw_tx.send((Instant::now(), paths));
+            }
+        }
+        Err(e) => eprintln!("warning: watching the plan folder: {e}"),
+    };
+    let mut watcher: Box<dyn Watcher + Send> = if poll {
+        let config = Config::default().with_poll_interval(POLL_INTERVAL);
+        Box::new(PollWatcher::new(handler, config)?)
+    } else {
+        Box::new(RecommendedWatcher::new(handler, Config::default())?)
+    };
+    watcher.watch(plan_dir, RecursiveMode::Recursive)?;
+    thread::Builder::new()
+        .name("debounce".into())
+        .spawn(move || debounce(raw_rx, tx))
+        .map_err(notify::Error::io)?;
+    Ok(watcher)
+}
+
+/// Turn bursts of raw events into changes, each sent once the folder has been quiet for a moment.
+fn debounce(raw: Receiver<(Instant, Vec<String>)>, tx: Sender<Change>) {
+    while let Ok((first_event, paths)) = raw.recv() {
+        let mut change = Change { first_event, paths };
+        loop {
+            match raw.recv_timeout(QUIET) {
+                Ok((at, paths)) => {
+                    change.merge(Change {
+                        first_event: at,
+                        paths,
+                    });
+                    if change.first_event.elapsed() >= MAX_WAIT {
+                        break;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => {
+                    let _ = tx.send(change);
+                    return;
+                }
+            }
+        }
+        if tx.send(change).is_err() {
+            return;
+        }
+    }
+}
+
+/// The plan-relative paths of an event that matter; reads (opening a file) never do.
+fn relevant_paths(root: &Path, event: &Event) -> Vec<String> {
+    if matches!(event.kind, EventKind::Access(_)) {
+        return Vec::new();
+    }
+    event
+        .paths
+        .iter()
+        .filter_map(|p| relative(root, p))
+        .filter(|rel| is_relevant(rel))
+        .collect()
+}
+
+fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
+/// Whether a change to this plan-relative path (`/` separated) should rebuild the site.
+pub fn is_relevant(rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let Some(name) = parts.last().copied().filter(|n| !n.is_empty()) else {
+        return false;
+    };
+    let hidden = parts.iter().any(|p| p.starts_with('.'));
+    !(hidden || parts[0] == "public" || is_editor_temp(name))
+}
+
+/// Swap, backup, lock and probe files that editors write beside the real one.
+fn is_editor_temp(name: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "~",
+        ".swp",
+        ".swo",
+        ".swx",
+        ".swpx",
+        ".tmp",
+        ".bak",
+        ".crswap",
+        "___jb_tmp___",
+        "___jb_old___",
+    ];
+    name == "4913"
+        || (name.starts_with('#') && name.ends_with('#'))
+        || SUFFIXES.iter().any(|s| name.ends_with(s))
+}
+
+/// For messages: the changed paths, shortened.
+pub fn describe(paths: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut text = paths
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > SHOWN {
+        text.push_str(&format!(" and {} more", paths.len() - SHOWN));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_files_are_relevant() {
+        for rel in [
+            "plan.toml",
+            "strategy.md",
+            "departments/sales/initiatives/crm.md",
+            "templates/base.html",
+            "static/logo.svg",
+            "themes/dark/static/style.css",
+            "departments/new-dept",
+        ] {
+            assert!(is_relevant(rel), "{rel}");
+        }
+    }
+
+    #[test]
+    fn output_hidden_and_temp_files_are_not() {
+        for rel in [
+            "public/index.html",
+            ".git/index",
+            "goals/.strategy.md.swp",
+            "goals/x.md.swp",
+            "strategy.md~",
+            "goals/.#x.md",
+            "goals/#x.md#",
+            "4913",
+            "departments/4913",
+            ".plansite-site",
+            "",
+        ] {
+            assert!(!is_relevant(rel), "{rel}");
+        }
+    }
+}
