@@ -36,6 +36,8 @@ enum Command {
     Check(commands::check::Args),
     /// Preview the plan: build it in memory, serve it, rebuild and reload on every change.
     Serve(commands::serve::Args),
+    /// Start a new plan: write a small starter plan, with comments that teach the format.
+    New(commands::new::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         } => commands::build::run(&plan, output.as_deref(), timings, cli.quiet),
         Command::Check(args) => commands::check::run(&args, cli.quiet),
         Command::Serve(args) => commands::serve::run(&args, cli.quiet),
+        Command::New(args) => commands::new::run(&args, cli.quiet),
     };
     ExitCode::from(code)
 }
