@@ -129,7 +129,7 @@ pub fn run(opts: &Options) -> Result<(), ServeError> {
         _ => ServeError::Bind(addr, e),
     })?;
     let (tx, rx) = channel();
-    let _watcher =
+    let mut watcher =
         watch::start(&plan, opts.poll, tx).map_err(|e| ServeError::Watch(plan.clone(), e))?;
     let state = Arc::new(State::new());
     let mut log = Log {
@@ -143,7 +143,7 @@ pub fn run(opts: &Options) -> Result<(), ServeError> {
     if opts.open {
         open_browser(&url);
     }
-    rebuild_loop(&plan, &state, &mut log, rx);
+    rebuild_loop(&plan, &state, &mut log, (&mut watcher, rx));
     Ok(())
 }
 
@@ -176,11 +176,17 @@ fn announce(opts: &Options, plan: &Path, url: &str) {
     }
 }
 
-fn rebuild_loop(plan: &Path, state: &State, log: &mut Log, rx: Receiver<watch::Change>) {
+fn rebuild_loop(
+    plan: &Path,
+    state: &State,
+    log: &mut Log,
+    (watcher, rx): (&mut watch::Watch, Receiver<watch::Change>),
+) {
     while let Ok(mut change) = rx.recv() {
         while let Ok(more) = rx.try_recv() {
             change.merge(more);
         }
+        watcher.refresh();
         let what = watch::describe(&change.paths);
         rebuild(plan, state, log, change.first_event, &what);
     }

@@ -5,7 +5,8 @@
 //! event within a quiet period becomes one change. The output folder, hidden files and editor
 //! temp files are ignored, so a rebuild never triggers another.
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -17,7 +18,7 @@ const QUIET: Duration = Duration::from_millis(100);
 /// A change is reported after this long even while events keep coming.
 const MAX_WAIT: Duration = Duration::from_secs(2);
 /// How often the polling watcher looks at the files.
-const POLL_INTERVAL: Duration = Duration::from_millis(300);
+const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
 /// Files changed in the plan folder.
 #[derive(Debug)]
@@ -38,13 +39,18 @@ impl Change {
     }
 }
 
+/// A running watcher; it stops when dropped.
+pub struct Watch {
+    watcher: Box<dyn Watcher + Send>,
+    root: PathBuf,
+    /// Polling only: the top-level folders watched one by one (so that `.git` and `public/` are
+    /// never read and hashed on every poll).
+    polled: Option<BTreeSet<PathBuf>>,
+}
+
 /// Watch `plan_dir` (canonical) recursively and send a [`Change`] for every burst of relevant
-/// events. The watcher stops when the returned value is dropped.
-pub fn start(
-    plan_dir: &Path,
-    poll: bool,
-    tx: Sender<Change>,
-) -> notify::Result<Box<dyn Watcher + Send>> {
+/// events.
+pub fn start(plan_dir: &Path, poll: bool, tx: Sender<Change>) -> notify::Result<Watch> {
     let (raw_tx, raw_rx) = channel::<(Instant, Vec<String>)>();
     let root = plan_dir.to_path_buf();
     let handler = move |res: notify::Result<Event>| match res {
@@ -56,18 +62,61 @@ pub fn start(
         }
         Err(e) => eprintln!("warning: watching the plan folder: {e}"),
     };
-    let mut watcher: Box<dyn Watcher + Send> = if poll {
-        let config = Config::default().with_poll_interval(POLL_INTERVAL);
-        Box::new(PollWatcher::new(handler, config)?)
+    let mut watch = if poll {
+        // File times have one-second resolution here; hashing contents catches quick saves.
+        let config = Config::default()
+            .with_poll_interval(POLL_INTERVAL)
+            .with_compare_contents(true);
+        let mut watcher: Box<dyn Watcher + Send> = Box::new(PollWatcher::new(handler, config)?);
+        watcher.watch(plan_dir, RecursiveMode::NonRecursive)?;
+        let polled = Some(BTreeSet::new());
+        Watch {
+            watcher,
+            root: plan_dir.to_path_buf(),
+            polled,
+        }
     } else {
-        Box::new(RecommendedWatcher::new(handler, Config::default())?)
+        let mut watcher: Box<dyn Watcher + Send> =
+            Box::new(RecommendedWatcher::new(handler, Config::default())?);
+        watcher.watch(plan_dir, RecursiveMode::Recursive)?;
+        Watch {
+            watcher,
+            root: plan_dir.to_path_buf(),
+            polled: None,
+        }
     };
-    watcher.watch(plan_dir, RecursiveMode::Recursive)?;
+    watch.refresh();
     thread::Builder::new()
         .name("debounce".into())
         .spawn(move || debounce(raw_rx, tx))
         .map_err(notify::Error::io)?;
-    Ok(watcher)
+    Ok(watch)
+}
+
+impl Watch {
+    /// Polling only: watch top-level plan folders that appeared, forget those that went. Call it
+    /// before every rebuild, so a new folder's files are seen from then on.
+    pub fn refresh(&mut self) {
+        let Some(polled) = &mut self.polled else {
+            return;
+        };
+        let current: BTreeSet<PathBuf> = std::fs::read_dir(&self.root)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().is_dir() && is_relevant(&e.file_name().to_string_lossy()))
+            .map(|e| e.path())
+            .collect();
+        for gone in polled.difference(&current) {
+            let _ = self.watcher.unwatch(gone);
+        }
+        for new in current.difference(polled) {
+            if let Err(e) = self.watcher.watch(new, RecursiveMode::Recursive) {
+                eprintln!("warning: cannot watch {}: {e}", new.display());
+            }
+        }
+        *polled = current;
+    }
 }
 
 /// Turn bursts of raw events into changes, each sent once the folder has been quiet for a moment.
