@@ -14,6 +14,7 @@
 //!   1/90 of it has elapsed, and on its last day all of it.
 
 pub mod budget;
+pub mod kpi;
 pub(crate) mod ser;
 #[cfg(test)]
 pub(crate) mod testutil;
@@ -27,6 +28,8 @@ pub struct Analysis {
     #[serde(serialize_with = "ser::date")]
     pub as_of: Date,
     pub budget: budget::Budget,
+    /// By `KpiIx`.
+    pub kpis: Vec<kpi::KpiFigures>,
 }
 
 /// Compute every derived figure of `plan`.
@@ -34,7 +37,16 @@ pub fn analyze(plan: &Plan) -> Analysis {
     Analysis {
         as_of: plan.settings.as_of,
         budget: budget::budget(plan),
+        kpis: kpi::kpis(plan, &checkin_dates(plan)),
     }
+}
+
+/// The distinct check-in dates of the plan, in order.
+pub fn checkin_dates(plan: &Plan) -> Vec<Date> {
+    let mut v: Vec<Date> = plan.checkins.iter().map(|c| c.date).collect();
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// Share of the days `first..=last` that have elapsed at the end of day `at`, 0–1.
