@@ -3,6 +3,7 @@
 //! The pipeline, one module per stage:
 //! load → parse → model → check → analyze → render → write.
 
+pub mod analyze;
 pub mod commands;
 pub mod diag;
 pub mod load;
