@@ -5,7 +5,9 @@ use std::path::Path;
 use crate::commands::{OK, PLAN_ERRORS, USAGE_OR_IO};
 
 pub fn run(plan: &Path, output: Option<&Path>, _timings: bool, quiet: bool) -> u8 {
-    let out = output.map(Path::to_path_buf).unwrap_or_else(|| plan.join("public"));
+    let out = output
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| plan.join("public"));
     let project = match crate::read_plan(plan, Some(&out)) {
         Ok(p) => p,
         Err(e) => {
@@ -18,7 +20,8 @@ pub fn run(plan: &Path, output: Option<&Path>, _timings: bool, quiet: bool) -> u
         eprintln!("error: the plan has errors; nothing was written");
         return PLAN_ERRORS;
     };
-    let site = match crate::render::render_site(model, &project.loaded) {
+    let analysis = crate::analyze::analyze(model);
+    let site = match crate::render::render_site(model, &analysis, &project.loaded) {
         Ok(s) => s,
         Err(diags) => {
             print(&project, &diags, quiet);
@@ -38,7 +41,10 @@ pub fn run(plan: &Path, output: Option<&Path>, _timings: bool, quiet: bool) -> u
 
 fn print(project: &crate::Project, diags: &[crate::Diagnostic], quiet: bool) {
     for d in diags {
-        let at = d.loc.map(|l| project.loaded.sources.describe(l)).unwrap_or_default();
+        let at = d
+            .loc
+            .map(|l| project.loaded.sources.describe(l))
+            .unwrap_or_default();
         if !quiet || d.is_error() {
             eprintln!("{}[{}]: {} at {}", d.severity(), d.code, d.message, at);
             if let Some(h) = &d.help {

@@ -9,6 +9,7 @@ pub mod theme;
 
 use std::collections::BTreeMap;
 
+use crate::analyze::Analysis;
 use crate::diag::Diagnostic;
 use crate::load::Loaded;
 use crate::model::Plan;
@@ -17,15 +18,21 @@ use crate::model::Plan;
 pub type Site = BTreeMap<String, Vec<u8>>;
 
 /// Render the whole site. Errors are template problems or broken links.
-pub fn render_site(plan: &Plan, loaded: &Loaded) -> Result<Site, Vec<Diagnostic>> {
+pub fn render_site(plan: &Plan, an: &Analysis, loaded: &Loaded) -> Result<Site, Vec<Diagnostic>> {
     let theme = theme::load(loaded, &plan.settings)?;
     let (html, link_diags) = pages::render_bodies(plan, loaded);
     if link_diags.iter().any(Diagnostic::is_error) {
         return Err(link_diags);
     }
-    let cx = pages::Cx { plan, rel: relations::Relations::new(plan), html };
+    let cx = pages::Cx {
+        plan,
+        an,
+        rel: relations::Relations::new(plan),
+        html,
+    };
     let list = pages::pages(&cx, loaded);
-    let mut site = pages::render_pages(&theme.tera, plan, list).map_err(|e| vec![theme::template_error(&e, loaded)])?;
+    let mut site = pages::render_pages(&theme.tera, plan, list)
+        .map_err(|e| vec![theme::template_error(&e, loaded)])?;
     for (path, bytes) in theme.assets {
         site.entry(path).or_insert(bytes);
     }

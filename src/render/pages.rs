@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
+use crate::analyze::budget::{Breakdown, Totals};
+use crate::analyze::Analysis;
 use crate::diag::Diagnostic;
 use crate::load::Loaded;
 use crate::model::*;
@@ -23,6 +25,7 @@ pub struct Page {
 /// Everything page builders share.
 pub struct Cx<'a> {
     pub plan: &'a Plan,
+    pub an: &'a Analysis,
     pub rel: Relations,
     /// Rendered Markdown bodies keyed by source file path.
     pub html: HashMap<String, String>,
@@ -40,7 +43,12 @@ pub fn file_pages(plan: &Plan, loaded: &Loaded) -> HashMap<String, String> {
         m.insert(path(g.loc), goal_url(g));
     }
     for d in &plan.departments {
-        for f in ["department.md", "budget.toml", "objectives.toml", "kpis.toml"] {
+        for f in [
+            "department.md",
+            "budget.toml",
+            "objectives.toml",
+            "kpis.toml",
+        ] {
             m.insert(format!("departments/{}/{f}", d.id), dept_url(d));
         }
     }
@@ -70,7 +78,12 @@ pub fn render_bodies(plan: &Plan, loaded: &Loaded) -> (HashMap<String, String>, 
         .par_iter()
         .map(|(b, root)| {
             let source = loaded.sources.path(b.file);
-            let links = Links { pages: &pages, files: &files, source, root };
+            let links = Links {
+                pages: &pages,
+                files: &files,
+                source,
+                root,
+            };
             let (html, d) = markdown::render(b, &links, plan.settings.allow_raw_html);
             (source.to_string(), html, d)
         })
@@ -86,7 +99,10 @@ pub fn render_bodies(plan: &Plan, loaded: &Loaded) -> (HashMap<String, String>, 
 
 impl Cx<'_> {
     fn body(&self, b: &Body, loaded: &Loaded) -> String {
-        self.html.get(loaded.sources.path(b.file)).cloned().unwrap_or_default()
+        self.html
+            .get(loaded.sources.path(b.file))
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -94,28 +110,82 @@ impl Cx<'_> {
 pub fn pages(cx: &Cx, loaded: &Loaded) -> Vec<Page> {
     let plan = cx.plan;
     let mut out = vec![
-        page("index.html", "dashboard.html", json!({ "page": { "title": "Dashboard", "section": "dashboard" } })),
+        page(
+            "index.html",
+            "dashboard.html",
+            json!({ "page": { "title": "Dashboard", "section": "dashboard" } }),
+        ),
         page("strategy.html", "strategy.html", strategy(cx, loaded)),
         page("goals/index.html", "goals.html", goals(cx)),
-        page("departments/index.html", "departments.html", departments(cx)),
-        page("initiatives/index.html", "initiatives.html", initiatives(cx)),
+        page(
+            "departments/index.html",
+            "departments.html",
+            departments(cx),
+        ),
+        page(
+            "initiatives/index.html",
+            "initiatives.html",
+            initiatives(cx),
+        ),
         page("kpis/index.html", "kpis.html", kpis(cx)),
         page("people/index.html", "people.html", people(cx)),
-        page("timeline.html", "timeline.html", json!({ "page": { "title": "Timeline", "section": "timeline" }, "charts": {}, "initiatives": initiatives(cx)["initiatives"].clone() })),
-        page("budget.html", "budget.html", json!({ "page": { "title": "Budget", "section": "budget" }, "budget": null, "charts": {} })),
-        page("404.html", "404.html", json!({ "page": { "title": "Page not found", "section": "" } })),
+        page(
+            "timeline.html",
+            "timeline.html",
+            json!({ "page": { "title": "Timeline", "section": "timeline" }, "charts": {}, "initiatives": initiatives(cx)["initiatives"].clone() }),
+        ),
+        page("budget.html", "budget.html", budget_overview(cx)),
+        page(
+            "404.html",
+            "404.html",
+            json!({ "page": { "title": "Page not found", "section": "" } }),
+        ),
     ];
-    out.extend((0..plan.goals.len()).into_par_iter().map(|g| goal(cx, GoalIx::from(g), loaded)).collect::<Vec<_>>());
-    out.extend((0..plan.departments.len()).into_par_iter().map(|d| department(cx, DeptIx::from(d), loaded)).collect::<Vec<_>>());
-    out.extend((0..plan.initiatives.len()).into_par_iter().map(|i| initiative(cx, InitiativeIx::from(i), loaded)).collect::<Vec<_>>());
-    out.extend((0..plan.objectives.len()).into_par_iter().map(|o| objective(cx, ObjectiveIx::from(o))).collect::<Vec<_>>());
-    out.extend((0..plan.kpis.len()).into_par_iter().map(|k| kpi(cx, KpiIx::from(k))).collect::<Vec<_>>());
-    out.extend((0..plan.people.len()).into_par_iter().map(|p| person(cx, PersonIx::from(p))).collect::<Vec<_>>());
+    out.extend(
+        (0..plan.goals.len())
+            .into_par_iter()
+            .map(|g| goal(cx, GoalIx::from(g), loaded))
+            .collect::<Vec<_>>(),
+    );
+    out.extend(
+        (0..plan.departments.len())
+            .into_par_iter()
+            .map(|d| department(cx, DeptIx::from(d), loaded))
+            .collect::<Vec<_>>(),
+    );
+    out.extend(
+        (0..plan.initiatives.len())
+            .into_par_iter()
+            .map(|i| initiative(cx, InitiativeIx::from(i), loaded))
+            .collect::<Vec<_>>(),
+    );
+    out.extend(
+        (0..plan.objectives.len())
+            .into_par_iter()
+            .map(|o| objective(cx, ObjectiveIx::from(o)))
+            .collect::<Vec<_>>(),
+    );
+    out.extend(
+        (0..plan.kpis.len())
+            .into_par_iter()
+            .map(|k| kpi(cx, KpiIx::from(k)))
+            .collect::<Vec<_>>(),
+    );
+    out.extend(
+        (0..plan.people.len())
+            .into_par_iter()
+            .map(|p| person(cx, PersonIx::from(p)))
+            .collect::<Vec<_>>(),
+    );
     out
 }
 
 fn page(path: &str, template: &'static str, vars: Value) -> Page {
-    Page { path: path.to_string(), template, vars }
+    Page {
+        path: path.to_string(),
+        template,
+        vars,
+    }
 }
 
 /// Variables every page receives: the site, the path back to the root, the navigation.
@@ -148,14 +218,18 @@ fn horizon_label(s: &Settings) -> String {
 
 fn strategy(cx: &Cx, loaded: &Loaded) -> Value {
     let plan = cx.plan;
-    let goals = refs::list((0..plan.goals.len()).map(GoalIx::from), |g| goal_summary(cx, g));
+    let goals = refs::list((0..plan.goals.len()).map(GoalIx::from), |g| {
+        goal_summary(cx, g)
+    });
     match &plan.strategy {
         Some(s) => json!({
             "page": { "title": s.title, "section": "strategy" },
             "strategy": { "title": s.title, "vision": s.vision, "mission": s.mission, "values": s.values, "body": cx.body(&s.body, loaded) },
             "goals": goals,
         }),
-        None => json!({ "page": { "title": "Strategy", "section": "strategy" }, "strategy": null, "goals": goals }),
+        None => {
+            json!({ "page": { "title": "Strategy", "section": "strategy" }, "strategy": null, "goals": goals })
+        }
     }
 }
 
@@ -173,7 +247,9 @@ fn goal_summary(cx: &Cx, g: GoalIx) -> Value {
 }
 
 fn goals(cx: &Cx) -> Value {
-    let list = refs::list((0..cx.plan.goals.len()).map(GoalIx::from), |g| goal_summary(cx, g));
+    let list = refs::list((0..cx.plan.goals.len()).map(GoalIx::from), |g| {
+        goal_summary(cx, g)
+    });
     let total: f64 = cx.plan.goals.iter().filter_map(|g| g.weight).sum();
     json!({ "page": { "title": "Strategic goals", "section": "goals" }, "goals": list, "weight_total": total })
 }
@@ -245,7 +321,10 @@ fn department(cx: &Cx, d: DeptIx, loaded: &Loaded) -> Page {
         })
         .collect();
     let subtree = plan.subtree(d);
-    let mut sub_initiatives: Vec<InitiativeIx> = subtree.iter().flat_map(|s| cx.rel.dept_initiatives[s.ix()].iter().copied()).collect();
+    let mut sub_initiatives: Vec<InitiativeIx> = subtree
+        .iter()
+        .flat_map(|s| cx.rel.dept_initiatives[s.ix()].iter().copied())
+        .collect();
     sub_initiatives.sort();
     let vars = json!({
         "page": { "title": dept.name, "section": "departments" },
@@ -264,7 +343,7 @@ fn department(cx: &Cx, d: DeptIx, loaded: &Loaded) -> Page {
         "initiatives": refs::list(cx.rel.dept_initiatives[d.ix()].iter().copied(), |i| initiative_summary(cx, i)),
         "subtree_initiatives": refs::list(sub_initiatives, |i| initiative_summary(cx, i)),
         "collaborations": refs::list(cx.rel.dept_collaborations[d.ix()].iter().copied(), |i| initiative_summary(cx, i)),
-        "budget": null,
+        "budget": dept_budget(cx, d),
         "charts": {},
     });
     page(&dept_url(dept), "department.html", vars)
@@ -285,7 +364,10 @@ pub fn initiative_summary(cx: &Cx, i: InitiativeIx) -> Value {
 }
 
 fn initiatives(cx: &Cx) -> Value {
-    let list = refs::list((0..cx.plan.initiatives.len()).map(InitiativeIx::from), |i| initiative_summary(cx, i));
+    let list = refs::list(
+        (0..cx.plan.initiatives.len()).map(InitiativeIx::from),
+        |i| initiative_summary(cx, i),
+    );
     json!({ "page": { "title": "Initiatives", "section": "initiatives" }, "initiatives": list })
 }
 
@@ -302,8 +384,15 @@ fn initiative(cx: &Cx, i: InitiativeIx, loaded: &Loaded) -> Page {
         .iter()
         .map(|t| json!({ "title": t.title, "owner": refs::opt(&t.owner, |p| refs::person(plan, p)), "start": t.start, "end": t.end, "fte": t.fte }))
         .collect();
-    let milestones: Vec<Value> = init.milestones.iter().map(|m| json!({ "title": m.title, "date": m.date })).collect();
-    let lines: Vec<Value> = cx.rel.initiative_lines[i.ix()].iter().map(|&l| budget_line(plan, l)).collect();
+    let milestones: Vec<Value> = init
+        .milestones
+        .iter()
+        .map(|m| json!({ "title": m.title, "date": m.date }))
+        .collect();
+    let lines: Vec<Value> = cx.rel.initiative_lines[i.ix()]
+        .iter()
+        .map(|&l| budget_line(cx, l))
+        .collect();
     let mut vars = initiative_summary(cx, i);
     let extra = json!({
         "team": refs::opt(&init.team, |t| refs::team(plan, t)),
@@ -318,7 +407,8 @@ fn initiative(cx: &Cx, i: InitiativeIx, loaded: &Loaded) -> Page {
         "body": cx.body(&init.body, loaded),
     });
     merge(&mut vars, extra);
-    let vars = json!({ "page": { "title": init.title, "section": "initiatives" }, "initiative": vars });
+    let vars =
+        json!({ "page": { "title": init.title, "section": "initiatives" }, "initiative": vars });
     page(&initiative_url(init), "initiative.html", vars)
 }
 
@@ -328,14 +418,82 @@ fn with_late(mut v: Value, late: bool) -> Value {
     v
 }
 
-pub fn budget_line(plan: &Plan, l: usize) -> Value {
+pub fn budget_line(cx: &Cx, l: usize) -> Value {
+    let plan = cx.plan;
     let line = &plan.budget_lines[l];
+    let fig = &cx.an.budget.lines[l];
     json!({
         "department": refs::dept(plan, line.department),
         "category": line.category, "item": line.item,
         "initiative": refs::opt(&line.initiative, |i| refs::initiative(plan, i)),
-        "period": line.period, "planned": line.planned, "forecast": line.forecast, "actual": line.actual,
+        "period": line.period, "period_start": line.period.start.to_string(),
+        "planned": line.planned, "forecast": fig.forecast, "forecast_defaulted": fig.forecast_defaulted, "actual": line.actual,
     })
+}
+
+/// Planned, forecast and actual as templates show them, with the forecast variance.
+pub fn totals(t: &Totals) -> Value {
+    json!({
+        "planned": t.planned, "forecast": t.forecast, "actual": t.actual,
+        "variance": t.forecast_variance, "variance_negative": t.forecast_variance > Money::ZERO,
+        "lines": t.lines,
+    })
+}
+
+fn labelled(label: &str, t: &Totals) -> Value {
+    let mut v = totals(t);
+    merge(&mut v, json!({ "label": label }));
+    v
+}
+
+fn breakdown(b: &Breakdown) -> (Value, Value) {
+    let by_period = b
+        .by_quarter
+        .iter()
+        .map(|q| labelled(&q.label, &q.totals))
+        .collect();
+    let by_category = b.by_category.iter().map(|(c, t)| labelled(c, t)).collect();
+    (Value::Array(by_period), Value::Array(by_category))
+}
+
+fn dept_budget(cx: &Cx, d: DeptIx) -> Value {
+    let b = &cx.an.budget.departments[d.ix()];
+    if b.subtree.totals.lines == 0 {
+        return Value::Null;
+    }
+    let (by_period, by_category) = breakdown(&b.subtree);
+    let caps: Vec<Value> = cx
+        .an
+        .budget
+        .caps
+        .iter()
+        .filter(|c| c.department == d)
+        .map(|c| json!({ "period": c.period, "amount": c.amount, "planned": c.planned, "headroom": c.amount - c.planned, "exceeded": c.exceeded }))
+        .collect();
+    json!({
+        "own": totals(&b.own.totals), "total": totals(&b.subtree.totals),
+        "lines": b.lines.iter().map(|&l| budget_line(cx, l)).collect::<Vec<_>>(),
+        "by_period": by_period, "by_category": by_category, "caps": caps,
+    })
+}
+
+fn budget_overview(cx: &Cx) -> Value {
+    let b = &cx.an.budget;
+    let (by_period, by_category) = breakdown(&b.org);
+    let by_department: Vec<Value> = tree_order(cx.plan)
+        .into_iter()
+        .map(|d| {
+            let dept = cx.plan.department(d);
+            let db = &b.departments[d.ix()];
+            json!({ "name": dept.name, "url": dept_url(dept), "depth": cx.plan.ancestors(d).len() - 1, "own": totals(&db.own.totals), "total": totals(&db.subtree.totals) })
+        })
+        .collect();
+    let budget = if b.org.totals.lines == 0 {
+        Value::Null
+    } else {
+        json!({ "total": totals(&b.org.totals), "by_period": by_period, "by_category": by_category, "by_department": by_department })
+    };
+    json!({ "page": { "title": "Budget", "section": "budget" }, "budget": budget, "charts": {} })
 }
 
 fn objective_summary(cx: &Cx, o: ObjectiveIx) -> Value {
@@ -364,18 +522,24 @@ fn objective(cx: &Cx, o: ObjectiveIx) -> Page {
 fn kpi_summary(cx: &Cx, k: KpiIx) -> Value {
     let plan = cx.plan;
     let kpi = plan.kpi(k);
+    let st = &cx.an.kpis[k.ix()].status;
     json!({
         "id": kpi.id, "name": kpi.name, "url": kpi_url(kpi), "unit": kpi.unit,
         "direction": kpi.direction, "kind": kpi.kind, "frequency": kpi.frequency,
         "owner": refs::opt(&kpi.owner, |p| refs::person(plan, p)),
         "goal": refs::opt(&kpi.goal, |g| refs::goal(plan, g)),
         "department": kpi.department.map(|d| refs::dept(plan, d)),
-        "status": null, "latest": null, "stale": false, "chart": null,
+        "status": st.state.as_str(),
+        "latest": st.value.map(|v| json!({ "value": v, "date": st.reading_date })),
+        "stale": st.stale,
+        "chart": null,
     })
 }
 
 fn kpis(cx: &Cx) -> Value {
-    let list = refs::list((0..cx.plan.kpis.len()).map(KpiIx::from), |k| kpi_summary(cx, k));
+    let list = refs::list((0..cx.plan.kpis.len()).map(KpiIx::from), |k| {
+        kpi_summary(cx, k)
+    });
     json!({ "page": { "title": "KPIs", "section": "kpis" }, "kpis": list })
 }
 
@@ -386,7 +550,12 @@ fn kpi(cx: &Cx, k: KpiIx) -> Page {
     let readings: Vec<Value> = plan
         .checkins
         .iter()
-        .flat_map(|c| c.readings.iter().filter(|r| r.kpi.to == k).map(move |r| json!({ "date": c.date, "value": r.value, "note": r.note })))
+        .flat_map(|c| {
+            c.readings
+                .iter()
+                .filter(|r| r.kpi.to == k)
+                .map(move |r| json!({ "date": c.date, "value": r.value, "note": r.note }))
+        })
         .collect();
     merge(
         &mut vars,
@@ -415,7 +584,9 @@ fn person_summary(cx: &Cx, p: PersonIx) -> Value {
 }
 
 fn people(cx: &Cx) -> Value {
-    let list = refs::list((0..cx.plan.people.len()).map(PersonIx::from), |p| person_summary(cx, p));
+    let list = refs::list((0..cx.plan.people.len()).map(PersonIx::from), |p| {
+        person_summary(cx, p)
+    });
     json!({ "page": { "title": "People", "section": "people" }, "people": list })
 }
 
@@ -461,7 +632,11 @@ pub fn merge(base: &mut Value, extra: Value) {
 }
 
 /// Render pages with the theme into site files.
-pub fn render_pages(tera: &tera::Tera, plan: &Plan, pages: Vec<Page>) -> Result<BTreeMap<String, Vec<u8>>, tera::Error> {
+pub fn render_pages(
+    tera: &tera::Tera,
+    plan: &Plan,
+    pages: Vec<Page>,
+) -> Result<BTreeMap<String, Vec<u8>>, tera::Error> {
     pages
         .into_par_iter()
         .map(|p| {
