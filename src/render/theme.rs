@@ -117,6 +117,7 @@ pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnosti
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(escape_html);
     let raw: Vec<(String, String)> = templates.into_iter().map(|(n, (t, _))| (n, t)).collect();
     if let Err(e) = tera.add_raw_templates(raw) {
         return Err(vec![template_error(&e, loaded)]);
@@ -167,6 +168,23 @@ pub fn template_error(e: &tera::Error, loaded: &Loaded) -> Diagnostic {
         help: Some(help),
         related: Vec::new(),
     }
+}
+
+/// HTML escaping for text and attribute values. Unlike tera's default it leaves `/` alone:
+/// escaping it buys no safety inside quoted attributes and makes every link unreadable.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn register_filters(tera: &mut Tera, s: &Settings) {
