@@ -6,6 +6,7 @@
 pub mod analyze;
 pub mod commands;
 pub mod diag;
+pub mod export;
 pub mod load;
 pub mod model;
 pub mod parse;

@@ -34,6 +34,8 @@ enum Command {
     },
     /// Check a plan and report every problem, without writing anything.
     Check(commands::check::Args),
+    /// Export the resolved plan and every computed figure as JSON or CSV.
+    Export(commands::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
             timings,
         } => commands::build::run(&plan, output.as_deref(), timings, cli.quiet),
         Command::Check(args) => commands::check::run(&args, cli.quiet),
+        Command::Export(args) => commands::export::run(&args, cli.quiet),
     };
     ExitCode::from(code)
 }

@@ -15,7 +15,7 @@ pub fn run(plan: &Path, output: Option<&Path>, _timings: bool, quiet: bool) -> u
             return USAGE_OR_IO;
         }
     };
-    print(&project, &project.diagnostics, quiet);
+    crate::commands::print_diagnostics(&project, &project.diagnostics, quiet);
     let Some(model) = project.plan.as_ref().filter(|_| !project.has_errors()) else {
         eprintln!("error: the plan has errors; nothing was written");
         return PLAN_ERRORS;
@@ -24,7 +24,7 @@ pub fn run(plan: &Path, output: Option<&Path>, _timings: bool, quiet: bool) -> u
     let site = match crate::render::render_site(model, &analysis, &project.loaded) {
         Ok(s) => s,
         Err(diags) => {
-            print(&project, &diags, quiet);
+            crate::commands::print_diagnostics(&project, &diags, quiet);
             eprintln!("error: the site could not be rendered; nothing was written");
             return PLAN_ERRORS;
         }
@@ -37,19 +37,4 @@ pub fn run(plan: &Path, output: Option<&Path>, _timings: bool, quiet: bool) -> u
         eprintln!("wrote {} files to {}", site.len(), out.display());
     }
     OK
-}
-
-fn print(project: &crate::Project, diags: &[crate::Diagnostic], quiet: bool) {
-    for d in diags {
-        let at = d
-            .loc
-            .map(|l| project.loaded.sources.describe(l))
-            .unwrap_or_default();
-        if !quiet || d.is_error() {
-            eprintln!("{}[{}]: {} at {}", d.severity(), d.code, d.message, at);
-            if let Some(h) = &d.help {
-                eprintln!("  help: {h}");
-            }
-        }
-    }
 }

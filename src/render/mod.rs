@@ -36,5 +36,24 @@ pub fn render_site(plan: &Plan, an: &Analysis, loaded: &Loaded) -> Result<Site, 
     for (path, bytes) in theme.assets {
         site.entry(path).or_insert(bytes);
     }
+    add_exports(&mut site, plan, an).map_err(|e| {
+        vec![Diagnostic {
+            code: crate::diag::codes::TEMPLATE,
+            message: format!("could not write the data export: {e}"),
+            loc: None,
+            help: None,
+            related: Vec::new(),
+        }]
+    })?;
     Ok(site)
+}
+
+/// The JSON and CSV exports, published with the site so readers can take the figures away.
+fn add_exports(site: &mut Site, plan: &Plan, an: &Analysis) -> Result<(), String> {
+    let json = crate::export::json(plan, an).map_err(|e| e.to_string())?;
+    site.insert("data/plan.json".into(), json.into_bytes());
+    for (name, bytes) in crate::export::csv(plan, an).map_err(|e| e.to_string())? {
+        site.insert(format!("data/{name}"), bytes);
+    }
+    Ok(())
 }
