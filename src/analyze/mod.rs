@@ -16,6 +16,7 @@
 pub mod budget;
 pub mod initiative;
 pub mod kpi;
+pub mod load;
 pub mod schedule;
 pub(crate) mod ser;
 #[cfg(test)]
@@ -35,6 +36,7 @@ pub struct Analysis {
     /// By `InitiativeIx`.
     pub initiatives: Vec<initiative::InitiativeFigures>,
     pub schedule: schedule::Schedule,
+    pub load: load::Load,
 }
 
 /// Compute every derived figure of `plan`.
@@ -49,6 +51,7 @@ pub fn analyze(plan: &Plan) -> Analysis {
         budget: budget::budget(plan),
         kpis: kpi::kpis(plan, &checkin_dates(plan)),
         schedule: schedule::schedule(plan, &cancelled),
+        load: load::load(plan),
         initiatives,
     }
 }
