@@ -17,6 +17,7 @@ pub mod budget;
 pub mod initiative;
 pub mod kpi;
 pub mod load;
+pub mod rollup;
 pub mod schedule;
 pub(crate) mod ser;
 #[cfg(test)]
@@ -37,6 +38,7 @@ pub struct Analysis {
     pub initiatives: Vec<initiative::InitiativeFigures>,
     pub schedule: schedule::Schedule,
     pub load: load::Load,
+    pub rollups: rollup::Rollups,
 }
 
 /// Compute every derived figure of `plan`.
@@ -46,10 +48,12 @@ pub fn analyze(plan: &Plan) -> Analysis {
         .iter()
         .map(|f| f.status.state == initiative::InitiativeState::Cancelled)
         .collect();
+    let kpis = kpi::kpis(plan, &checkin_dates(plan));
     Analysis {
+        rollups: rollup::rollups(plan, &kpis, &initiatives),
         as_of: plan.settings.as_of,
         budget: budget::budget(plan),
-        kpis: kpi::kpis(plan, &checkin_dates(plan)),
+        kpis,
         schedule: schedule::schedule(plan, &cancelled),
         load: load::load(plan),
         initiatives,
