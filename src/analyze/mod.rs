@@ -14,7 +14,11 @@
 //!   1/90 of it has elapsed, and on its last day all of it.
 
 pub mod budget;
+pub mod initiative;
 pub mod kpi;
+pub mod load;
+pub mod rollup;
+pub mod schedule;
 pub(crate) mod ser;
 #[cfg(test)]
 pub(crate) mod testutil;
@@ -30,14 +34,29 @@ pub struct Analysis {
     pub budget: budget::Budget,
     /// By `KpiIx`.
     pub kpis: Vec<kpi::KpiFigures>,
+    /// By `InitiativeIx`.
+    pub initiatives: Vec<initiative::InitiativeFigures>,
+    pub schedule: schedule::Schedule,
+    pub load: load::Load,
+    pub rollups: rollup::Rollups,
 }
 
 /// Compute every derived figure of `plan`.
 pub fn analyze(plan: &Plan) -> Analysis {
+    let initiatives = initiative::initiatives(plan);
+    let cancelled: Vec<bool> = initiatives
+        .iter()
+        .map(|f| f.status.state == initiative::InitiativeState::Cancelled)
+        .collect();
+    let kpis = kpi::kpis(plan, &checkin_dates(plan));
     Analysis {
+        rollups: rollup::rollups(plan, &kpis, &initiatives),
         as_of: plan.settings.as_of,
         budget: budget::budget(plan),
-        kpis: kpi::kpis(plan, &checkin_dates(plan)),
+        kpis,
+        schedule: schedule::schedule(plan, &cancelled),
+        load: load::load(plan),
+        initiatives,
     }
 }
 
