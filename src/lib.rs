@@ -8,6 +8,7 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod render;
 pub mod suggest;
 
 use std::path::Path;
