@@ -161,7 +161,48 @@ fn page(sections: &[(String, String)], range: std::ops::Range<usize>) -> String 
     )
 }
 
-#[allow(unused_variables)]
 fn extra_sections(sections: &mut Vec<(String, String)>) {
-    let _ = (d(2026, 1, 1).year(), Lcg(1).next());
+    let mut rng = Lcg(3);
+    let rows: Vec<BudgetRow> = DEPARTMENTS
+        .iter()
+        .map(|name| {
+            let planned = 200_000.0 + rng.below(1_800_000) as f64;
+            let forecast = planned * (0.85 + rng.below(30) as f64 / 100.0);
+            BudgetRow {
+                label: name.to_string(),
+                planned: Some(planned),
+                forecast: Some(forecast),
+                actual: Some(planned * rng.below(60) as f64 / 100.0),
+            }
+        })
+        .collect();
+    let bars = BudgetBars {
+        title: "Budget by department, FY2027".into(),
+        currency: "EUR".into(),
+        rows,
+        ..Default::default()
+    };
+    sections.push(("Budget by department".into(), budget_bars(&bars)));
+    let periods = (0..8)
+        .map(|q| {
+            let planned = 900_000.0 + rng.below(400_000) as f64;
+            PeriodAmounts {
+                amounts: BudgetRow {
+                    label: format!("FY{}-Q{}", 2027 + q / 4, q % 4 + 1),
+                    planned: Some(planned),
+                    forecast: Some(planned * (0.9 + rng.below(25) as f64 / 100.0)),
+                    actual: (q < 2).then(|| planned * (0.8 + rng.below(30) as f64 / 100.0)),
+                },
+                cap: Some(1_250_000.0),
+            }
+        })
+        .collect();
+    let by_period = BudgetByPeriod {
+        title: "Budget by quarter".into(),
+        currency: "EUR".into(),
+        periods,
+        ..Default::default()
+    };
+    sections.push(("Budget by quarter".into(), budget_by_period(&by_period)));
+    let _ = d(2026, 1, 1).year();
 }

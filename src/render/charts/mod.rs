@@ -15,16 +15,18 @@ mod font;
 mod legend;
 mod scale;
 mod time;
-// mod xy;
+mod xy;
 
-// pub mod budget;
+pub mod budget;
 pub mod gantt;
 // pub mod history;
 // pub mod kpi;
 // pub mod load;
 // pub mod scatter;
 
-// pub use budget::{budget_bars, budget_by_period, BudgetBars, BudgetByPeriod, BudgetRow, PeriodAmounts};
+pub use budget::{
+    budget_bars, budget_by_period, BudgetBars, BudgetByPeriod, BudgetRow, PeriodAmounts,
+};
 pub use gantt::{gantt, GanttChart, GanttDependency, GanttOutput, GanttRow, Milestone};
 // pub use history::{budget_burn, progress_history, BudgetBurn, BurnMonth, ProgressHistory, ProgressPoint};
 // pub use kpi::{kpi_chart, Direction, KpiChart, KpiReading, KpiTarget};
