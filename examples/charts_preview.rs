@@ -204,5 +204,87 @@ fn extra_sections(sections: &mut Vec<(String, String)>) {
         ..Default::default()
     };
     sections.push(("Budget by quarter".into(), budget_by_period(&by_period)));
-    let _ = d(2026, 1, 1).year();
+    time_sections(sections, &mut rng);
+}
+
+fn time_sections(sections: &mut Vec<(String, String)>, rng: &mut Lcg) {
+    let readings = (0..9)
+        .map(|i| KpiReading {
+            date: d(2025, 12, 31) + Months::new(i + 1),
+            value: 99.5 + f64::from(i) * 0.04 + rng.below(10) as f64 / 100.0,
+        })
+        .map(|mut r| {
+            r.date = r.date.with_day(28).unwrap_or(r.date);
+            r
+        })
+        .collect();
+    let kpi = KpiChart {
+        title: "Platform uptime".into(),
+        unit: "%".into(),
+        direction: Direction::Up,
+        readings,
+        baseline: Some(KpiReading {
+            date: d(2025, 12, 31),
+            value: 99.5,
+        }),
+        targets: vec![
+            KpiTarget {
+                start: d(2026, 1, 1),
+                end: d(2026, 12, 31),
+                value: 99.9,
+            },
+            KpiTarget {
+                start: d(2027, 1, 1),
+                end: d(2027, 12, 31),
+                value: 99.95,
+            },
+        ],
+        as_of: Some(d(2026, 9, 30)),
+        fiscal_year_start: 1,
+        ..Default::default()
+    };
+    sections.push(("KPI".into(), kpi_chart(&kpi)));
+    let statuses = [
+        Status::OnTrack,
+        Status::OnTrack,
+        Status::AtRisk,
+        Status::AtRisk,
+        Status::OffTrack,
+        Status::AtRisk,
+    ];
+    let history = ProgressHistory {
+        title: "Platform v2: reported and expected progress".into(),
+        start: d(2026, 4, 1),
+        end: d(2027, 1, 31),
+        checkins: statuses
+            .iter()
+            .enumerate()
+            .map(|(i, &status)| ProgressPoint {
+                date: d(2026, 4, 30) + Months::new(i as u32),
+                progress: 4.0 + i as f64 * 7.5,
+                status,
+            })
+            .collect(),
+        as_of: Some(d(2026, 9, 30)),
+        fiscal_year_start: 4,
+        ..Default::default()
+    };
+    sections.push(("Status history".into(), progress_history(&history)));
+    let burn = BudgetBurn {
+        title: "Engineering: budget burn FY2027".into(),
+        currency: "EUR".into(),
+        months: (0..12)
+            .map(|i| BurnMonth {
+                month: d(2026, 4, 1) + Months::new(i),
+                planned: 90_000.0 + rng.below(40_000) as f64,
+                forecast: Some(95_000.0 + rng.below(40_000) as f64),
+                actual: (i < 6).then(|| 85_000.0 + rng.below(50_000) as f64),
+            })
+            .collect(),
+        cap: Some(1_400_000.0),
+        as_of: Some(d(2026, 9, 30)),
+        fiscal_year_start: 4,
+        ..Default::default()
+    };
+    sections.push(("Budget burn".into(), budget_burn(&burn)));
 }

@@ -24,6 +24,8 @@ pub(crate) enum Swatch {
     Marker(Shape, RGBColor),
     /// An arrow (dependencies), solid or dashed.
     Arrow(RGBColor, bool),
+    /// A vertical arrow: which way is better (true: up).
+    Direction(bool),
 }
 
 pub(crate) struct Item {
@@ -129,6 +131,17 @@ fn draw_swatch(c: &Canvas, swatch: Swatch, x: i32, cy: i32) {
                 &[(x + w, cy), (x + w - 6, cy - 4), (x + w - 6, cy + 4)],
                 color,
             );
+        }
+        Swatch::Direction(up) => {
+            let (tip, base) = if up {
+                (cy - 7, cy + 7)
+            } else {
+                (cy + 7, cy - 7)
+            };
+            let back = if up { tip + 6 } else { tip - 6 };
+            let mid = x + w / 2;
+            c.line(&[(mid, base), (mid, back)], INK, 2);
+            c.polygon(&[(mid, tip), (mid - 5, back), (mid + 5, back)], INK);
         }
     }
 }

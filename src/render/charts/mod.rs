@@ -19,8 +19,8 @@ mod xy;
 
 pub mod budget;
 pub mod gantt;
-// pub mod history;
-// pub mod kpi;
+pub mod history;
+pub mod kpi;
 // pub mod load;
 // pub mod scatter;
 
@@ -28,8 +28,10 @@ pub use budget::{
     budget_bars, budget_by_period, BudgetBars, BudgetByPeriod, BudgetRow, PeriodAmounts,
 };
 pub use gantt::{gantt, GanttChart, GanttDependency, GanttOutput, GanttRow, Milestone};
-// pub use history::{budget_burn, progress_history, BudgetBurn, BurnMonth, ProgressHistory, ProgressPoint};
-// pub use kpi::{kpi_chart, Direction, KpiChart, KpiReading, KpiTarget};
+pub use history::{
+    budget_burn, progress_history, BudgetBurn, BurnMonth, ProgressHistory, ProgressPoint,
+};
+pub use kpi::{kpi_chart, Direction, KpiChart, KpiReading, KpiTarget};
 // pub use load::{resource_load, LoadMonth, ResourceLoad};
 // pub use scatter::{difficulty_impact, Scatter, ScatterPoint};
 

@@ -92,6 +92,17 @@ fn clean(v: f64, step: f64) -> f64 {
     }
 }
 
+/// A single value (a target, a baseline, a cap) with the precision it was given, up to four
+/// decimals, in compact form from a thousand upwards.
+pub(crate) fn plain(v: f64) -> String {
+    let step = if v.abs() >= 1000.0 {
+        v.abs() / 1000.0
+    } else {
+        0.0001
+    };
+    compact(v, step)
+}
+
 /// `v` in a compact form (250k, 1.25M) precise enough to tell apart values `step` apart.
 pub(crate) fn compact(v: f64, step: f64) -> String {
     if !v.is_finite() {
@@ -165,5 +176,9 @@ mod tests {
         assert_eq!(compact(-0.0, 1.0), "0");
         assert_eq!(compact(99.95, 0.05), "99.95");
         assert_eq!(compact(f64::NAN, 1.0), "–");
+        assert_eq!(plain(99.95), "99.95");
+        assert_eq!(plain(1_400_000.0), "1.4M");
+        assert_eq!(plain(1_234_567.0), "1.235M");
+        assert_eq!(plain(2.0), "2");
     }
 }
