@@ -1,5 +1,6 @@
 //! render: the Plan and its Analysis into a `Site` (page path → bytes). No I/O.
 
+pub mod charts;
 pub mod format;
 pub mod markdown;
 pub mod pages;
