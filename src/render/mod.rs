@@ -1,6 +1,7 @@
 //! render: the Plan and its Analysis into a `Site` (page path → bytes). No I/O.
 
 pub mod charts;
+pub mod figures;
 pub mod format;
 pub mod markdown;
 pub mod pages;

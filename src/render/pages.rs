@@ -11,6 +11,7 @@ use crate::analyze::Analysis;
 use crate::diag::Diagnostic;
 use crate::load::Loaded;
 use crate::model::*;
+use crate::render::figures;
 use crate::render::markdown::{self, Links};
 use crate::render::refs::{self, *};
 use crate::render::relations::Relations;
@@ -129,11 +130,7 @@ pub fn pages(cx: &Cx, loaded: &Loaded) -> Vec<Page> {
         ),
         page("kpis/index.html", "kpis.html", kpis(cx)),
         page("people/index.html", "people.html", people(cx)),
-        page(
-            "timeline.html",
-            "timeline.html",
-            json!({ "page": { "title": "Timeline", "section": "timeline" }, "charts": {}, "initiatives": initiatives(cx)["initiatives"].clone() }),
-        ),
+        page("timeline.html", "timeline.html", timeline(cx)),
         page("budget.html", "budget.html", budget_overview(cx)),
         page(
             "404.html",
@@ -341,10 +338,10 @@ fn department(cx: &Cx, d: DeptIx, loaded: &Loaded) -> Page {
         "objectives": refs::list(cx.rel.dept_objectives[d.ix()].iter().copied(), |o| objective_summary(cx, o)),
         "kpis": refs::list(cx.rel.dept_kpis[d.ix()].iter().copied(), |k| kpi_summary(cx, k)),
         "initiatives": refs::list(cx.rel.dept_initiatives[d.ix()].iter().copied(), |i| initiative_summary(cx, i)),
-        "subtree_initiatives": refs::list(sub_initiatives, |i| initiative_summary(cx, i)),
+        "subtree_initiatives": refs::list(sub_initiatives.iter().copied(), |i| initiative_summary(cx, i)),
         "collaborations": refs::list(cx.rel.dept_collaborations[d.ix()].iter().copied(), |i| initiative_summary(cx, i)),
         "budget": dept_budget(cx, d),
-        "charts": {},
+        "charts": dept_charts(cx, d, &sub_initiatives),
     });
     page(&dept_url(dept), "department.html", vars)
 }
@@ -359,7 +356,35 @@ pub fn initiative_summary(cx: &Cx, i: InitiativeIx) -> Value {
         "start": init.start, "end": init.end,
         "priority": init.priority, "difficulty": init.difficulty, "impact": init.impact, "key": init.key,
         "budget": init.budget,
-        "status": null,
+        "status": cx.an.initiatives[i.ix()].status.state.as_str(),
+        "milestone_count": init.milestones.len(),
+    })
+}
+
+fn timeline(cx: &Cx) -> Value {
+    let plan = cx.plan;
+    let order = tree_order(plan);
+    let all: Vec<InitiativeIx> = (0..plan.initiatives.len())
+        .map(InitiativeIx::from)
+        .collect();
+    let svg = (!all.is_empty())
+        .then(|| figures::gantt(plan, cx.an, "Organization timeline", &all, &order));
+    let mut rows = all.clone();
+    let mut rank = vec![0; plan.departments.len()];
+    for (i, d) in order.iter().enumerate() {
+        rank[d.ix()] = i;
+    }
+    rows.sort_by_key(|&i| {
+        (
+            rank[plan.initiative(i).department.ix()],
+            plan.initiative(i).start,
+            plan.initiative(i).id.clone(),
+        )
+    });
+    json!({
+        "page": { "title": "Timeline", "section": "timeline" },
+        "charts": { "timeline": svg },
+        "initiatives": refs::list(rows, |i| initiative_summary(cx, i)),
     })
 }
 
@@ -456,6 +481,33 @@ fn breakdown(b: &Breakdown) -> (Value, Value) {
     (Value::Array(by_period), Value::Array(by_category))
 }
 
+fn dept_charts(cx: &Cx, d: DeptIx, initiatives: &[InitiativeIx]) -> Value {
+    let (plan, an) = (cx.plan, cx.an);
+    let name = &plan.department(d).name;
+    let sub = &an.budget.departments[d.ix()].subtree;
+    let timeline = (!initiatives.is_empty()).then(|| {
+        figures::gantt(
+            plan,
+            an,
+            &format!("{name}: initiatives"),
+            initiatives,
+            &tree_order(plan),
+        )
+    });
+    let has_budget = sub.totals.lines > 0;
+    let caps: Vec<(Period, Money)> = plan
+        .caps
+        .iter()
+        .filter(|c| c.department == d)
+        .map(|c| (c.period.clone(), c.amount))
+        .collect();
+    json!({
+        "timeline": timeline,
+        "budget_period": has_budget.then(|| figures::budget_by_period(plan, &format!("{name}: budget by quarter"), sub, &caps)),
+        "budget_category": has_budget.then(|| figures::budget_by_category(plan, &format!("{name}: budget by category"), sub)),
+    })
+}
+
 fn dept_budget(cx: &Cx, d: DeptIx) -> Value {
     let b = &cx.an.budget.departments[d.ix()];
     if b.subtree.totals.lines == 0 {
@@ -493,7 +545,17 @@ fn budget_overview(cx: &Cx) -> Value {
     } else {
         json!({ "total": totals(&b.org.totals), "by_period": by_period, "by_category": by_category, "by_department": by_department })
     };
-    json!({ "page": { "title": "Budget", "section": "budget" }, "budget": budget, "charts": {} })
+    let charts = if b.org.totals.lines == 0 {
+        json!({})
+    } else {
+        let plan = cx.plan;
+        json!({
+            "budget_department": figures::budget_by_department(plan, cx.an, "Budget by department", &tree_order(plan)),
+            "budget_category": figures::budget_by_category(plan, "Budget by category", &b.org),
+            "budget_period": figures::budget_by_period(plan, "Budget by quarter", &b.org, &[]),
+        })
+    };
+    json!({ "page": { "title": "Budget", "section": "budget" }, "budget": budget, "charts": charts })
 }
 
 fn objective_summary(cx: &Cx, o: ObjectiveIx) -> Value {
@@ -532,7 +594,6 @@ fn kpi_summary(cx: &Cx, k: KpiIx) -> Value {
         "status": st.state.as_str(),
         "latest": st.value.map(|v| json!({ "value": v, "date": st.reading_date })),
         "stale": st.stale,
-        "chart": null,
     })
 }
 
@@ -564,6 +625,7 @@ fn kpi(cx: &Cx, k: KpiIx) -> Page {
             "targets": kpi.targets.iter().map(|t| json!({ "period": t.period, "value": t.value })).collect::<Vec<_>>(),
             "tolerance": kpi.tolerance,
             "readings": readings,
+            "chart": figures::kpi(plan, cx.an, k),
             "initiatives": refs::list(cx.rel.kpi_initiatives[k.ix()].iter().copied(), |i| refs::initiative(plan, i)),
             "objectives": refs::list(cx.rel.kpi_objectives[k.ix()].iter().copied(), |o| refs::objective(plan, o)),
         }),

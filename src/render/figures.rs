@@ -1,0 +1,202 @@
+//! Charts of the site from the plan and its analysis: this module maps model figures onto the
+//! plain inputs of `render::charts`, so charts stay testable without a plan.
+
+use crate::analyze::budget::{Breakdown, Totals};
+use crate::analyze::initiative::InitiativeState;
+use crate::analyze::Analysis;
+use crate::model::*;
+use crate::render::charts::{
+    self, BudgetBars, BudgetByPeriod, BudgetRow, GanttChart, GanttDependency, GanttRow, KpiChart,
+    KpiReading, KpiTarget, PeriodAmounts,
+};
+
+pub const WIDTH: u32 = 1320;
+
+pub fn chart_status(s: InitiativeState) -> charts::Status {
+    match s {
+        InitiativeState::NotStarted => charts::Status::NotStarted,
+        InitiativeState::OnTrack => charts::Status::OnTrack,
+        InitiativeState::AtRisk => charts::Status::AtRisk,
+        InitiativeState::OffTrack => charts::Status::OffTrack,
+        InitiativeState::Done => charts::Status::Done,
+        InitiativeState::Cancelled => charts::Status::Cancelled,
+        InitiativeState::NoUpdate => charts::Status::NoUpdate,
+    }
+}
+
+/// A Gantt chart of some initiatives, grouped by department in tree order.
+pub fn gantt(
+    plan: &Plan,
+    an: &Analysis,
+    title: &str,
+    initiatives: &[InitiativeIx],
+    dept_order: &[DeptIx],
+) -> String {
+    let mut rank = vec![usize::MAX; plan.departments.len()];
+    for (i, d) in dept_order.iter().enumerate() {
+        rank[d.ix()] = i;
+    }
+    let mut items: Vec<InitiativeIx> = initiatives.to_vec();
+    items.sort_by_key(|&i| {
+        let ini = plan.initiative(i);
+        (
+            rank[ini.department.ix()],
+            ini.start,
+            ini.end,
+            ini.id.clone(),
+        )
+    });
+    let included: std::collections::HashSet<InitiativeIx> = items.iter().copied().collect();
+    let rows = items.iter().map(|&i| gantt_row(plan, an, i)).collect();
+    let dependencies = an
+        .schedule
+        .edges
+        .iter()
+        .filter(|e| included.contains(&e.dependent) && included.contains(&e.dependency))
+        .map(|e| GanttDependency {
+            from: plan.initiative(e.dependency).id.clone(),
+            to: plan.initiative(e.dependent).id.clone(),
+        })
+        .collect();
+    let chart = GanttChart {
+        title: title.to_string(),
+        rows,
+        dependencies,
+        as_of: Some(plan.settings.as_of),
+        fiscal_year_start: plan.settings.fiscal_year_start,
+        width: WIDTH,
+    };
+    charts::gantt(&chart).svg
+}
+
+fn gantt_row(plan: &Plan, an: &Analysis, i: InitiativeIx) -> GanttRow {
+    let ini = plan.initiative(i);
+    let fig = &an.initiatives[i.ix()];
+    GanttRow {
+        id: ini.id.clone(),
+        group: plan.department(ini.department).name.clone(),
+        label: ini.title.clone(),
+        start: ini.start,
+        end: ini.end,
+        forecast_end: fig.status.forecast_end.filter(|f| *f > ini.end),
+        status: chart_status(fig.status.state),
+        critical: an.schedule.initiatives[i.ix()].on_critical_path,
+        milestones: fig
+            .milestones
+            .iter()
+            .map(|m| charts::Milestone {
+                date: m.date,
+                title: m.title.clone(),
+                reached: m.reached.is_some(),
+            })
+            .collect(),
+    }
+}
+
+fn row(label: &str, t: &Totals) -> BudgetRow {
+    BudgetRow {
+        label: label.to_string(),
+        planned: Some(t.planned.to_f64()),
+        forecast: Some(t.forecast.to_f64()),
+        actual: (t.actual_planned != Money::ZERO || t.actual != Money::ZERO)
+            .then(|| t.actual.to_f64()),
+    }
+}
+
+/// Planned, forecast and actual by fiscal quarter, with the caps that cover whole quarters.
+pub fn budget_by_period(
+    plan: &Plan,
+    title: &str,
+    b: &Breakdown,
+    caps: &[(Period, Money)],
+) -> String {
+    let periods = b
+        .by_quarter
+        .iter()
+        .map(|q| PeriodAmounts {
+            amounts: row(&q.label, &q.totals),
+            cap: caps
+                .iter()
+                .find(|(p, _)| p.contains_month(q.first_month) && p.len == 3)
+                .map(|(_, m)| m.to_f64()),
+        })
+        .collect();
+    charts::budget_by_period(&BudgetByPeriod {
+        title: title.to_string(),
+        currency: plan.settings.currency.code.clone(),
+        periods,
+        width: WIDTH,
+        height: 380,
+    })
+}
+
+/// Planned, forecast and actual per category.
+pub fn budget_by_category(plan: &Plan, title: &str, b: &Breakdown) -> String {
+    let rows = b.by_category.iter().map(|(c, t)| row(c, t)).collect();
+    charts::budget_bars(&BudgetBars {
+        title: title.to_string(),
+        currency: plan.settings.currency.code.clone(),
+        rows,
+        width: WIDTH,
+    })
+}
+
+/// Planned, forecast and actual per department (each with everything under it).
+pub fn budget_by_department(plan: &Plan, an: &Analysis, title: &str, order: &[DeptIx]) -> String {
+    let rows = order
+        .iter()
+        .map(|&d| {
+            let depth = plan.ancestors(d).len() - 1;
+            let label = format!("{}{}", "  ".repeat(depth), plan.department(d).name);
+            row(&label, &an.budget.departments[d.ix()].subtree.totals)
+        })
+        .collect();
+    charts::budget_bars(&BudgetBars {
+        title: title.to_string(),
+        currency: plan.settings.currency.code.clone(),
+        rows,
+        width: WIDTH,
+    })
+}
+
+/// A KPI's readings against its baseline and targets.
+pub fn kpi(plan: &Plan, an: &Analysis, k: KpiIx) -> String {
+    let kpi = plan.kpi(k);
+    let fig = &an.kpis[k.ix()];
+    charts::kpi_chart(&KpiChart {
+        title: kpi.name.clone(),
+        unit: kpi.unit.clone().unwrap_or_default(),
+        direction: match kpi.direction {
+            Direction::Up => charts::Direction::Up,
+            Direction::Down => charts::Direction::Down,
+        },
+        readings: fig
+            .readings
+            .iter()
+            .filter(|r| !r.after_as_of)
+            .map(|r| KpiReading {
+                date: r.date,
+                value: r.value,
+            })
+            .collect(),
+        baseline: kpi.baseline.as_ref().and_then(|b| {
+            b.date.map(|date| KpiReading {
+                date,
+                value: b.value,
+            })
+        }),
+        targets: kpi
+            .targets
+            .iter()
+            .map(|t| KpiTarget {
+                start: t.period.first_day(),
+                end: t.period.last_day(),
+                value: t.value,
+            })
+            .collect(),
+        as_of: Some(plan.settings.as_of),
+        fiscal_year_start: plan.settings.fiscal_year_start,
+        width: 900,
+        height: 340,
+    })
+}
