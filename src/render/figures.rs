@@ -7,7 +7,7 @@ use crate::analyze::Analysis;
 use crate::model::*;
 use crate::render::charts::{
     self, BudgetBars, BudgetByPeriod, BudgetRow, GanttChart, GanttDependency, GanttRow, KpiChart,
-    KpiReading, KpiTarget, PeriodAmounts,
+    KpiReading, KpiTarget, PeriodAmounts, ProgressHistory, ProgressPoint,
 };
 
 pub const WIDTH: u32 = 1320;
@@ -199,4 +199,34 @@ pub fn kpi(plan: &Plan, an: &Analysis, k: KpiIx) -> String {
         width: 900,
         height: 340,
     })
+}
+
+/// An initiative's reported progress at each check-in against the progress its dates expect.
+pub fn progress_history(plan: &Plan, an: &Analysis, i: InitiativeIx) -> Option<String> {
+    let ini = plan.initiative(i);
+    let fig = &an.initiatives[i.ix()];
+    let checkins: Vec<ProgressPoint> = fig
+        .history
+        .iter()
+        .filter_map(|u| {
+            u.progress.map(|p| ProgressPoint {
+                date: u.date,
+                progress: p,
+                status: chart_status(u.state),
+            })
+        })
+        .collect();
+    if checkins.is_empty() {
+        return None;
+    }
+    Some(charts::progress_history(&ProgressHistory {
+        title: format!("{}: progress", ini.title),
+        start: ini.start,
+        end: ini.end,
+        checkins,
+        as_of: Some(plan.settings.as_of),
+        fiscal_year_start: plan.settings.fiscal_year_start,
+        width: 900,
+        height: 300,
+    }))
 }

@@ -240,6 +240,7 @@ fn goal_summary(cx: &Cx, g: GoalIx) -> Value {
         "kpi_count": cx.rel.goal_kpis[g.ix()].len(),
         "initiative_count": cx.rel.goal_initiatives[g.ix()].len(),
         "objective_count": cx.rel.goal_objectives[g.ix()].len(),
+        "progress": cx.an.rollups.goals[g.ix()].progress,
     })
 }
 
@@ -265,6 +266,7 @@ fn goal(cx: &Cx, g: GoalIx, loaded: &Loaded) -> Page {
         "kpis": refs::list(cx.rel.goal_kpis[g.ix()].iter().copied(), |k| kpi_summary(cx, k)),
         "objectives": refs::list(cx.rel.goal_objectives[g.ix()].iter().copied(), |o| objective_summary(cx, o)),
         "initiatives": refs::list(cx.rel.goal_initiatives[g.ix()].iter().copied(), |i| initiative_summary(cx, i)),
+        "rollup": rollup(&cx.an.rollups.goals[g.ix()].rows, cx.an.rollups.goals[g.ix()].progress),
     });
     page(&goal_url(goal), "goal.html", vars)
 }
@@ -432,9 +434,45 @@ fn initiative(cx: &Cx, i: InitiativeIx, loaded: &Loaded) -> Page {
         "body": cx.body(&init.body, loaded),
     });
     merge(&mut vars, extra);
+    merge(&mut vars, initiative_progress(cx, i));
     let vars =
         json!({ "page": { "title": init.title, "section": "initiatives" }, "initiative": vars });
     page(&initiative_url(init), "initiative.html", vars)
+}
+
+/// Status, progress, slips, schedule and history of an initiative, from the analysis.
+fn initiative_progress(cx: &Cx, i: InitiativeIx) -> Value {
+    let (plan, an) = (cx.plan, cx.an);
+    let fig = &an.initiatives[i.ix()];
+    let sched = &an.schedule.initiatives[i.ix()];
+    let st = &fig.status;
+    let milestones: Vec<Value> = fig
+        .milestones
+        .iter()
+        .map(|m| json!({ "title": m.title, "date": m.date, "reached": m.reached, "slip_days": m.slip_days, "missed": m.missed }))
+        .collect();
+    let history: Vec<Value> = fig
+        .history
+        .iter()
+        .rev()
+        .map(|u| json!({ "date": u.date, "status": u.state.as_str(), "progress": u.progress, "confidence": u.confidence, "forecast_end": u.forecast_end, "note": u.note, "author": u.author }))
+        .collect();
+    json!({
+        "status_detail": {
+            "update_date": st.update_date, "progress": st.progress, "expected_progress": st.expected_progress,
+            "confidence": st.confidence, "forecast_end": st.forecast_end, "slip_days": st.slip_days, "note": st.note,
+            "done_on": fig.done_on,
+        },
+        "schedule": {
+            "slack_days": sched.slack_days, "incoming_slack_days": sched.incoming_slack_days,
+            "on_critical_path": sched.on_critical_path,
+            "upstream": refs::list(sched.upstream.iter().copied(), |u| refs::initiative(plan, u)),
+            "downstream": refs::list(sched.downstream.iter().copied(), |d| refs::initiative(plan, d)),
+        },
+        "milestones": milestones,
+        "history": history,
+        "history_chart": figures::progress_history(plan, an, i),
+    })
 }
 
 /// Mark a dependency edge whose dependency ends on or after its dependent starts.
@@ -567,7 +605,7 @@ fn objective_summary(cx: &Cx, o: ObjectiveIx) -> Value {
         "team": refs::opt(&obj.team, |t| refs::team(plan, t)),
         "goals": refs::refs(&obj.goals, |g| refs::goal(plan, g)),
         "key_results": obj.key_results.iter().map(|kr| json!({ "kpi": refs::kpi(plan, kr.kpi.to), "target": kr.target })).collect::<Vec<_>>(),
-        "progress": null,
+        "progress": cx.an.rollups.objectives[o.ix()].progress,
     })
 }
 
@@ -577,6 +615,7 @@ fn objective(cx: &Cx, o: ObjectiveIx) -> Page {
         "page": { "title": obj.title, "section": "departments" },
         "objective": objective_summary(cx, o),
         "initiatives": refs::list(cx.rel.objective_initiatives[o.ix()].iter().copied(), |i| initiative_summary(cx, i)),
+        "rollup": rollup(&cx.an.rollups.objectives[o.ix()].rows, cx.an.rollups.objectives[o.ix()].progress),
     });
     page(&objective_url(obj), "objective.html", vars)
 }
@@ -594,6 +633,7 @@ fn kpi_summary(cx: &Cx, k: KpiIx) -> Value {
         "status": st.state.as_str(),
         "latest": st.value.map(|v| json!({ "value": v, "date": st.reading_date })),
         "stale": st.stale,
+        "status_detail": st,
     })
 }
 
@@ -684,6 +724,11 @@ fn person(cx: &Cx, p: PersonIx) -> Page {
     );
     let vars = json!({ "page": { "title": person.name, "section": "people" }, "person": vars });
     page(&person_url(person), "person.html", vars)
+}
+
+/// A roll-up's figure and the rows that show how it was reached.
+fn rollup(rows: &[crate::analyze::rollup::Row], progress: Option<f64>) -> Value {
+    json!({ "progress": progress, "rows": rows })
 }
 
 /// Add the keys of `extra` (an object) to `base` (an object).
