@@ -132,6 +132,7 @@ pub fn pages(cx: &Cx, loaded: &Loaded) -> Vec<Page> {
         page("people/index.html", "people.html", people(cx)),
         page("timeline.html", "timeline.html", timeline(cx)),
         page("budget.html", "budget.html", budget_overview(cx)),
+        page("checkins.html", "checkins.html", checkins(cx, loaded)),
         page(
             "404.html",
             "404.html",
@@ -361,6 +362,39 @@ pub fn initiative_summary(cx: &Cx, i: InitiativeIx) -> Value {
         "status": cx.an.initiatives[i.ix()].status.state.as_str(),
         "milestone_count": init.milestones.len(),
     })
+}
+
+/// The check-in log, newest first; every entry links the entities it reports on.
+fn checkins(cx: &Cx, loaded: &Loaded) -> Value {
+    let plan = cx.plan;
+    let entries: Vec<Value> = plan
+        .checkins
+        .iter()
+        .rev()
+        .map(|c| {
+            let readings: Vec<Value> = c
+                .readings
+                .iter()
+                .map(|r| json!({ "kpi": refs::kpi(plan, r.kpi.to), "value": r.value, "note": r.note }))
+                .collect();
+            let updates: Vec<Value> = c
+                .updates
+                .iter()
+                .map(|u| json!({ "initiative": refs::initiative(plan, u.initiative.to), "status": u.status.as_str(), "progress": u.progress, "confidence": u.confidence, "forecast_end": u.forecast_end, "note": u.note }))
+                .collect();
+            let milestones: Vec<Value> = c
+                .milestones
+                .iter()
+                .map(|m| json!({ "initiative": refs::initiative(plan, m.initiative.to), "title": m.title, "done": m.done }))
+                .collect();
+            json!({
+                "date": c.date, "author": c.author, "file": loaded.sources.path(c.loc.file),
+                "after_as_of": c.date > plan.settings.as_of,
+                "readings": readings, "updates": updates, "milestones": milestones,
+            })
+        })
+        .collect();
+    json!({ "page": { "title": "Check-ins", "section": "checkins" }, "checkins": entries })
 }
 
 fn timeline(cx: &Cx) -> Value {

@@ -38,6 +38,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "person.html",
     "timeline.html",
     "budget.html",
+    "checkins.html",
     "404.html",
 );
 
