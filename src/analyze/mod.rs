@@ -149,6 +149,24 @@ mod tests {
     }
 
     #[test]
+    fn analysis_is_deterministic_and_money_is_a_string() {
+        use testutil::{dept, plan, plan_toml};
+        let p = plan(&[
+            ("plan.toml", &plan_toml(4, "2026-09-30")),
+            ("departments/a/department.md", &dept("A", None)),
+            (
+                "departments/a/budget.toml",
+                "[[line]]\ncategory = \"x\"\nperiod = \"FY2027\"\nplanned = \"100.10\"\n",
+            ),
+        ]);
+        let a = serde_json::to_string(&analyze(&p)).unwrap();
+        let b = serde_json::to_string(&analyze(&p)).unwrap();
+        assert_eq!(a, b);
+        assert!(a.contains("\"planned\":\"100.1\""), "{a}");
+        assert!(a.contains("\"as_of\":\"2026-09-30\""));
+    }
+
+    #[test]
     fn numbers_trim_zeros() {
         assert_eq!(num(12.50, 2), "12.5");
         assert_eq!(num(3.0, 2), "3");
