@@ -13,7 +13,11 @@
 //!   `(at − first + 1) / (last − first + 1)`, clamped to 0–1. So on the first day of a quarter
 //!   1/90 of it has elapsed, and on its last day all of it.
 
+pub mod appraisal;
 pub mod budget;
+pub mod coordination;
+pub mod dashboard;
+pub mod diagnostics;
 pub mod initiative;
 pub mod kpi;
 pub mod load;
@@ -39,24 +43,41 @@ pub struct Analysis {
     pub schedule: schedule::Schedule,
     pub load: load::Load,
     pub rollups: rollup::Rollups,
+    pub coordination: coordination::Coordination,
+    /// None when the plan has no appraisal.toml.
+    pub appraisal: Option<appraisal::Appraisals>,
+    pub dashboard: dashboard::Dashboard,
 }
 
-/// Compute every derived figure of `plan`.
+/// Compute every derived figure of `plan`. The independent parts run in parallel; the result
+/// does not depend on scheduling.
 pub fn analyze(plan: &Plan) -> Analysis {
-    let initiatives = initiative::initiatives(plan);
+    let ((budget, kpis), (initiatives, load)) = rayon::join(
+        || {
+            rayon::join(
+                || budget::budget(plan),
+                || kpi::kpis(plan, &checkin_dates(plan)),
+            )
+        },
+        || rayon::join(|| initiative::initiatives(plan), || load::load(plan)),
+    );
     let cancelled: Vec<bool> = initiatives
         .iter()
         .map(|f| f.status.state == initiative::InitiativeState::Cancelled)
         .collect();
-    let kpis = kpi::kpis(plan, &checkin_dates(plan));
+    let schedule = schedule::schedule(plan, &cancelled);
+    let readings: Vec<&[kpi::ReadingPoint]> = kpis.iter().map(|f| f.readings.as_slice()).collect();
     Analysis {
-        rollups: rollup::rollups(plan, &kpis, &initiatives),
         as_of: plan.settings.as_of,
-        budget: budget::budget(plan),
+        rollups: rollup::rollups(plan, &kpis, &initiatives),
+        coordination: coordination::coordination(plan, &schedule.edges, &initiatives),
+        appraisal: appraisal::appraisals(plan, readings, &initiatives, &budget.lines),
+        dashboard: dashboard::dashboard(plan, &kpis, &initiatives, &budget.lines),
+        budget,
         kpis,
-        schedule: schedule::schedule(plan, &cancelled),
-        load: load::load(plan),
         initiatives,
+        schedule,
+        load,
     }
 }
 
@@ -125,6 +146,24 @@ mod tests {
             elapsed_share(d("2026-04-01"), d("2026-06-30"), d("2027-01-01")),
             1.0
         );
+    }
+
+    #[test]
+    fn analysis_is_deterministic_and_money_is_a_string() {
+        use testutil::{dept, plan, plan_toml};
+        let p = plan(&[
+            ("plan.toml", &plan_toml(4, "2026-09-30")),
+            ("departments/a/department.md", &dept("A", None)),
+            (
+                "departments/a/budget.toml",
+                "[[line]]\ncategory = \"x\"\nperiod = \"FY2027\"\nplanned = \"100.10\"\n",
+            ),
+        ]);
+        let a = serde_json::to_string(&analyze(&p)).unwrap();
+        let b = serde_json::to_string(&analyze(&p)).unwrap();
+        assert_eq!(a, b);
+        assert!(a.contains("\"planned\":\"100.1\""), "{a}");
+        assert!(a.contains("\"as_of\":\"2026-09-30\""));
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! nearly always win, so we read "chain" as a *full* chain: it starts at an initiative that
 //! depends on nothing and follows dependents to the initiative with the latest `end`. Among the
 //! full chains ending there, the one with the least sum of slacks wins; ties go to the longer
-//! chain, then to the earlier initiative (plan order). When several initiatives share the latest
+//! chain, then to the chain found first in Kahn's order seeded in plan order (deterministic). When several initiatives share the latest
 //! end, the one whose best chain has the least slack wins. An initiative with no dependencies is
 //! a chain of one. Cancelled initiatives (passed in `skip`) take no part.
 //!

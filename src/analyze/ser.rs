@@ -34,13 +34,6 @@ pub fn ix<S: Serializer, I: Ix>(i: &I, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u32(i.raw())
 }
 
-pub fn opt_ix<S: Serializer, I: Ix>(i: &Option<I>, s: S) -> Result<S::Ok, S::Error> {
-    match i {
-        Some(i) => s.serialize_u32(i.raw()),
-        None => s.serialize_none(),
-    }
-}
-
 pub fn ixs<S: Serializer, I: Ix>(v: &[I], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(v.iter().map(|i| i.raw()))
 }
