@@ -19,7 +19,6 @@ use super::Status;
 pub(crate) mod palette {
     use plotters::style::RGBColor;
     pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
-    pub const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
     pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
     pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
     pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
@@ -219,6 +218,10 @@ impl Canvas<'_> {
 
     pub fn ring(&self, x: i32, y: i32, r: u32, color: RGBColor, width: u32) {
         let _ = self.area.draw(&Circle::new((x, y), r, WHITE.filled()));
+        self.stroke_circle(x, y, r, color, width);
+    }
+
+    pub fn stroke_circle(&self, x: i32, y: i32, r: u32, color: RGBColor, width: u32) {
         let _ = self
             .area
             .draw(&Circle::new((x, y), r, color.stroke_width(width)));

@@ -21,8 +21,8 @@ pub mod budget;
 pub mod gantt;
 pub mod history;
 pub mod kpi;
-// pub mod load;
-// pub mod scatter;
+pub mod load;
+pub mod scatter;
 
 pub use budget::{
     budget_bars, budget_by_period, BudgetBars, BudgetByPeriod, BudgetRow, PeriodAmounts,
@@ -32,8 +32,8 @@ pub use history::{
     budget_burn, progress_history, BudgetBurn, BurnMonth, ProgressHistory, ProgressPoint,
 };
 pub use kpi::{kpi_chart, Direction, KpiChart, KpiReading, KpiTarget};
-// pub use load::{resource_load, LoadMonth, ResourceLoad};
-// pub use scatter::{difficulty_impact, Scatter, ScatterPoint};
+pub use load::{resource_load, LoadMonth, ResourceLoad};
+pub use scatter::{difficulty_impact, Scatter, ScatterPoint};
 
 pub use font::{text_width, FONT_FAMILY, FONT_FILES};
 
