@@ -143,12 +143,7 @@ fn main() {
 }
 
 fn page(sections: &[(String, String)], range: std::ops::Range<usize>) -> String {
-    let faces: String = FONT_FILES
-        .iter()
-        .map(|(file, weight)| {
-            format!("@font-face {{ font-family: 'DejaVu Sans'; src: url('{file}'); font-weight: {weight}; }}\n")
-        })
-        .collect();
+    let faces = font_face_css("");
     let body: String = sections[range]
         .iter()
         .map(|(h, svg)| format!("<section><h2>{h}</h2>\n{svg}</section>\n"))

@@ -35,7 +35,7 @@ pub use kpi::{kpi_chart, Direction, KpiChart, KpiReading, KpiTarget};
 pub use load::{resource_load, LoadMonth, ResourceLoad};
 pub use scatter::{difficulty_impact, Scatter, ScatterPoint};
 
-pub use font::{text_width, FONT_FAMILY, FONT_FILES};
+pub use font::{font_face_css, text_width, FONT_FAMILY, FONT_FILES};
 
 /// The delivery status of an initiative, as charts show it: always by colour *and* by a marker
 /// shape and a word, so that no reader depends on telling colours apart.
