@@ -143,12 +143,7 @@ fn main() {
 }
 
 fn page(sections: &[(String, String)], range: std::ops::Range<usize>) -> String {
-    let faces: String = FONT_FILES
-        .iter()
-        .map(|(file, weight)| {
-            format!("@font-face {{ font-family: 'DejaVu Sans'; src: url('{file}'); font-weight: {weight}; }}\n")
-        })
-        .collect();
+    let faces = font_face_css("");
     let body: String = sections[range]
         .iter()
         .map(|(h, svg)| format!("<section><h2>{h}</h2>\n{svg}</section>\n"))
@@ -287,4 +282,38 @@ fn time_sections(sections: &mut Vec<(String, String)>, rng: &mut Lcg) {
         ..Default::default()
     };
     sections.push(("Budget burn".into(), budget_burn(&burn)));
+    analysis_sections(sections, rng);
+}
+
+fn analysis_sections(sections: &mut Vec<(String, String)>, rng: &mut Lcg) {
+    let load = ResourceLoad {
+        title: "Bob Martin: load by month".into(),
+        months: (0..18)
+            .map(|i| LoadMonth {
+                month: d(2026, 4, 1) + Months::new(i),
+                load: 0.4 + rng.below(90) as f64 / 100.0,
+                capacity: if i < 9 { 1.0 } else { 0.8 },
+            })
+            .collect(),
+        fiscal_year_start: 4,
+        ..Default::default()
+    };
+    sections.push(("Resource load".into(), resource_load(&load)));
+    let points = (0..60)
+        .map(|i| ScatterPoint {
+            label: format!("{} {}", TOPICS[i % TOPICS.len()], i / TOPICS.len() + 1),
+            difficulty: (1 + rng.below(5)) as f64,
+            impact: (1 + rng.below(5)) as f64,
+            budget: (rng.below(6) > 0).then(|| 20_000.0 + rng.below(900_000) as f64),
+            status: Status::ALL[rng.below(7) as usize],
+            key: rng.below(5) == 0,
+        })
+        .collect();
+    let scatter = Scatter {
+        title: "Difficulty and impact of 60 initiatives".into(),
+        currency: "EUR".into(),
+        points,
+        ..Default::default()
+    };
+    sections.push(("Difficulty × impact".into(), difficulty_impact(&scatter)));
 }

@@ -7,7 +7,7 @@
 use plotters::backend::SVGBackend;
 use plotters::coord::Shift;
 use plotters::drawing::{DrawingArea, IntoDrawingArea};
-use plotters::element::{Circle, DashedPathElement, PathElement, Polygon, Rectangle, Text};
+use plotters::element::{Circle, PathElement, Polygon, Rectangle, Text};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, RGBColor};
 use plotters::style::{FontDesc, FontFamily, FontStyle, FontTransform};
@@ -19,7 +19,6 @@ use super::Status;
 pub(crate) mod palette {
     use plotters::style::RGBColor;
     pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
-    pub const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
     pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
     pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
     pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
@@ -190,18 +189,19 @@ impl Canvas<'_> {
         ));
     }
 
-    /// A dashed polyline; plotters draws each dash as its own segment, so keep these short.
+    /// A dashed polyline. Plotters would draw every dash as its own element (tens of thousands
+    /// on a long dependency arrow), so the line is drawn whole with a sentinel opacity that
+    /// [`finish`] turns into an SVG `stroke-dasharray`.
     pub fn dashed(&self, points: &[(i32, i32)], color: RGBColor, width: u32, dash: i32, gap: i32) {
         if points.len() < 2 {
             return;
         }
-        let style = color.stroke_width(width);
-        let _ = self.area.draw(&DashedPathElement::new(
-            points.to_vec(),
-            dash.max(1),
-            gap.max(1),
-            style,
-        ));
+        let pattern = DASHES
+            .iter()
+            .position(|&(d, g, _)| (d, g) == (dash, gap))
+            .unwrap_or(0);
+        let style = color.mix(DASHES[pattern].2).stroke_width(width);
+        let _ = self.area.draw(&PathElement::new(points.to_vec(), style));
     }
 
     pub fn polygon(&self, points: &[(i32, i32)], fill: RGBColor) {
@@ -219,6 +219,10 @@ impl Canvas<'_> {
 
     pub fn ring(&self, x: i32, y: i32, r: u32, color: RGBColor, width: u32) {
         let _ = self.area.draw(&Circle::new((x, y), r, WHITE.filled()));
+        self.stroke_circle(x, y, r, color, width);
+    }
+
+    pub fn stroke_circle(&self, x: i32, y: i32, r: u32, color: RGBColor, width: u32) {
         let _ = self
             .area
             .draw(&Circle::new((x, y), r, color.stroke_width(width)));
@@ -246,20 +250,27 @@ impl Canvas<'_> {
     }
 
     /// Diagonal hatching inside a rectangle: the "not certain" texture (forecasts, overruns).
+    /// One zigzag polyline whose joins run along the rectangle's edges, which callers outline,
+    /// instead of one element per stroke.
     pub fn hatch(&self, x0: i32, y0: i32, x1: i32, y1: i32, color: RGBColor, spacing: i32) {
         let (x0, x1) = (x0.min(x1), x0.max(x1));
         let (y0, y1) = (y0.min(y1), y0.max(y1));
         let spacing = spacing.max(2);
-        // Lines x + y = k, clipped to the rectangle.
+        let mut points = Vec::new();
+        // Lines x + y = k, clipped to the rectangle, walked alternately up and down.
         let mut k = x0 + y0 + spacing;
+        let mut up = true;
         while k < x1 + y1 {
             let xa = x0.max(k - y1);
             let xb = x1.min(k - y0);
             if xa < xb {
-                self.line(&[(xa, k - xa), (xb, k - xb)], color, 1);
+                let (a, b) = ((xa, k - xa), (xb, k - xb));
+                points.extend(if up { [a, b] } else { [b, a] });
+                up = !up;
             }
             k += spacing;
         }
+        self.line(&points, color, 1);
     }
 
     /// A marker of `shape` centred on (x, y) with radius `r`.
@@ -302,6 +313,10 @@ impl Canvas<'_> {
     }
 }
 
+/// Dash patterns (dash, gap) and the opacity that marks each in plotters' output; no chart
+/// draws anything else with these opacities.
+const DASHES: [(i32, i32, f64); 4] = [(6, 4, 0.991), (5, 3, 0.992), (6, 3, 0.993), (4, 3, 0.994)];
+
 fn diamond(x: i32, y: i32, r: i32) -> [(i32, i32); 4] {
     [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
 }
@@ -334,7 +349,13 @@ fn finish(svg: String, title: &str) -> String {
         "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{title}\" font-family=\"{}\">\n<title>{title}</title>",
         escape(FONT_FAMILY)
     );
-    svg.replacen(root_end, &extra, 1)
+    let mut svg = svg.replacen(root_end, &extra, 1);
+    for (dash, gap, alpha) in DASHES {
+        let sentinel = format!("opacity=\"{alpha}\"");
+        let dashed = format!("opacity=\"1\" stroke-dasharray=\"{dash} {gap}\"");
+        svg = svg.replace(&sentinel, &dashed);
+    }
+    svg
 }
 
 pub(crate) fn escape(s: &str) -> String {

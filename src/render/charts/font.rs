@@ -17,6 +17,19 @@ pub const FONT_FILES: [(&str, u16); 2] = [
     ("fonts/DejaVuSans-Bold.ttf", 700),
 ];
 
+/// The `@font-face` rules a page needs for the charts it inlines; `prefix` leads from the page to
+/// the site's static files (for example `"../static/"`).
+pub fn font_face_css(prefix: &str) -> String {
+    FONT_FILES
+        .iter()
+        .map(|(file, weight)| {
+            format!(
+                "@font-face {{ font-family: \"DejaVu Sans\"; src: url(\"{prefix}{file}\") format(\"truetype\"); font-weight: {weight}; font-style: normal; }}\n"
+            )
+        })
+        .collect()
+}
+
 static REGULAR: &[u8] = include_bytes!("../../../themes/default/static/fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../../../themes/default/static/fonts/DejaVuSans-Bold.ttf");
 

@@ -542,8 +542,25 @@ mod tests {
         }
         assert!(svg.contains("As of 2026-06-30"));
         assert!(svg.contains("Dependency conflict"));
+        // a's slip runs past b's start: a conflict, dashed by the SVG itself, not dash by dash.
+        assert!(svg.contains("stroke-dasharray=\"5 3\""));
+        assert!(!svg.contains("opacity=\"0.99"));
         assert!(svg.contains("font-family=\"DejaVu Sans, sans-serif\""));
         assert!(!svg.contains("NaN"));
+    }
+
+    #[test]
+    fn one_bar_per_row() {
+        let mut chart = sample();
+        chart.rows[0].forecast_end = None;
+        let svg = gantt(&chart).svg;
+        let bars = svg
+            .lines()
+            .filter(|l| l.starts_with("<rect") && l.contains("fill=\"#009E73\""))
+            .count();
+        assert_eq!(bars, 3);
+        // The dependency is met (b starts the day after a ends): no conflict line.
+        assert!(!svg.contains("stroke-dasharray=\"5 3\""));
     }
 
     #[test]
@@ -567,6 +584,39 @@ mod tests {
         });
         let svg = gantt(&odd).svg;
         assert!(!svg.contains("NaN"));
+    }
+
+    #[test]
+    fn two_thousand_rows_in_forty_departments() {
+        let rows: Vec<GanttRow> = (0..2000)
+            .map(|i| {
+                let start = d(2026, 1 + (i % 12) as u32, 1);
+                let mut r = row(
+                    &format!("r{i}"),
+                    &format!("Department {}", i % 40),
+                    start,
+                    start + chrono::Months::new(6),
+                );
+                r.status = Status::ALL[i % 7];
+                r
+            })
+            .collect();
+        let chart = GanttChart { rows, ..sample() };
+        let out = gantt(&chart);
+        assert_eq!(out.order.len(), 2000);
+        // Every row keeps its full height: 2,000 rows and 40 group headers.
+        let height: i32 = out
+            .svg
+            .split("height=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(height >= 2000 * ROW_H + 40 * GROUP_H);
+        assert!(!out.svg.contains("NaN"));
     }
 
     #[test]

@@ -186,8 +186,11 @@ struct Cumulative {
     actual: Vec<f64>,
 }
 
+/// Planned, forecast and actual of one month.
+type MonthSums = (f64, Option<f64>, Option<f64>);
+
 fn cumulate(months: &[BurnMonth]) -> Cumulative {
-    let mut by_month: BTreeMap<i64, (f64, Option<f64>, Option<f64>)> = BTreeMap::new();
+    let mut by_month: BTreeMap<i64, MonthSums> = BTreeMap::new();
     for m in months {
         let e = by_month
             .entry(month_index(m.month))
@@ -200,7 +203,7 @@ fn cumulate(months: &[BurnMonth]) -> Cumulative {
             e.2 = Some(e.2.unwrap_or(0.0) + a);
         }
     }
-    let running = |pick: &dyn Fn(&(f64, Option<f64>, Option<f64>)) -> f64| -> Vec<f64> {
+    let running = |pick: &dyn Fn(&MonthSums) -> f64| -> Vec<f64> {
         by_month
             .values()
             .scan(0.0, |sum, v| {

@@ -21,8 +21,8 @@ pub mod budget;
 pub mod gantt;
 pub mod history;
 pub mod kpi;
-// pub mod load;
-// pub mod scatter;
+pub mod load;
+pub mod scatter;
 
 pub use budget::{
     budget_bars, budget_by_period, BudgetBars, BudgetByPeriod, BudgetRow, PeriodAmounts,
@@ -32,10 +32,10 @@ pub use history::{
     budget_burn, progress_history, BudgetBurn, BurnMonth, ProgressHistory, ProgressPoint,
 };
 pub use kpi::{kpi_chart, Direction, KpiChart, KpiReading, KpiTarget};
-// pub use load::{resource_load, LoadMonth, ResourceLoad};
-// pub use scatter::{difficulty_impact, Scatter, ScatterPoint};
+pub use load::{resource_load, LoadMonth, ResourceLoad};
+pub use scatter::{difficulty_impact, Scatter, ScatterPoint};
 
-pub use font::{text_width, FONT_FAMILY, FONT_FILES};
+pub use font::{font_face_css, text_width, FONT_FAMILY, FONT_FILES};
 
 /// The delivery status of an initiative, as charts show it: always by colour *and* by a marker
 /// shape and a word, so that no reader depends on telling colours apart.
