@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use plansite::commands;
 
 #[derive(Parser)]
-#[command(name = "plansite", version, about = "Publish an operational plan as a linked static site", long_about = None)]
+#[command(name = "plansite", version, propagate_version = true, about = "Publish an operational plan as a linked static site", long_about = None)]
 struct Cli {
     /// Print nothing but errors.
     #[arg(short, long, global = true)]

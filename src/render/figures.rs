@@ -230,3 +230,144 @@ pub fn progress_history(plan: &Plan, an: &Analysis, i: InitiativeIx) -> Option<S
         height: 300,
     }))
 }
+
+/// Cumulative planned, forecast and actual spend by month over one fiscal year.
+pub fn budget_burn(plan: &Plan, an: &Analysis, year: &Period) -> String {
+    let n = year.len as usize;
+    let mut planned = vec![Money::ZERO; n];
+    let mut forecast = vec![Money::ZERO; n];
+    let mut actual = vec![Money::ZERO; n];
+    for line in &an.budget.lines {
+        for m in &line.months {
+            if year.contains_month(m.month) {
+                let k = (m.month.0 - year.start.0) as usize;
+                planned[k] += m.totals.planned;
+                forecast[k] += m.totals.forecast;
+                actual[k] += m.totals.actual;
+            }
+        }
+    }
+    let as_of = Month::of(plan.settings.as_of);
+    let months = year
+        .months()
+        .enumerate()
+        .map(|(k, m)| charts::BurnMonth {
+            month: m.first_day(),
+            planned: planned[k].to_f64(),
+            forecast: Some(forecast[k].to_f64()),
+            actual: (m <= as_of).then(|| actual[k].to_f64()),
+        })
+        .collect();
+    charts::budget_burn(&charts::BudgetBurn {
+        title: format!(
+            "Spend over {}: cumulative planned, forecast and actual",
+            year.label
+        ),
+        currency: plan.settings.currency.code.clone(),
+        months,
+        cap: None,
+        as_of: Some(plan.settings.as_of),
+        fiscal_year_start: plan.settings.fiscal_year_start,
+        width: WIDTH,
+        height: 360,
+    })
+}
+
+fn load_chart(plan: &Plan, title: String, months: Vec<charts::LoadMonth>) -> String {
+    charts::resource_load(&charts::ResourceLoad {
+        title,
+        unit: "FTE".into(),
+        months,
+        fiscal_year_start: plan.settings.fiscal_year_start,
+        width: WIDTH,
+        height: 300,
+    })
+}
+
+/// A department's load (everyone in it and under it) against its capacity, by month.
+pub fn department_load(plan: &Plan, an: &Analysis, d: DeptIx) -> String {
+    let dl = &an.load.departments[d.ix()];
+    let months = dl
+        .months
+        .iter()
+        .map(|m| charts::LoadMonth {
+            month: m.month.first_day(),
+            load: m.load,
+            capacity: m.capacity,
+        })
+        .collect();
+    load_chart(
+        plan,
+        format!("{}: load against capacity", plan.department(d).name),
+        months,
+    )
+}
+
+/// The organization's load against its capacity, by month.
+pub fn org_load(plan: &Plan, an: &Analysis) -> Option<String> {
+    if an.load.org.is_empty() {
+        return None;
+    }
+    let months = an
+        .load
+        .org
+        .iter()
+        .map(|m| charts::LoadMonth {
+            month: m.month.first_day(),
+            load: m.load,
+            capacity: m.capacity,
+        })
+        .collect();
+    Some(load_chart(
+        plan,
+        "Organization: load against capacity".into(),
+        months,
+    ))
+}
+
+/// A person's load against their capacity, by month; none when they carry no load.
+pub fn person_load(plan: &Plan, an: &Analysis, p: PersonIx) -> Option<String> {
+    let pl = &an.load.people[p.ix()];
+    if pl.months.iter().all(|m| m.load == 0.0) {
+        return None;
+    }
+    let months = pl
+        .months
+        .iter()
+        .map(|m| charts::LoadMonth {
+            month: m.month.first_day(),
+            load: m.load,
+            capacity: m.capacity,
+        })
+        .collect();
+    Some(load_chart(
+        plan,
+        format!("{}: load against capacity", plan.person(p).name),
+        months,
+    ))
+}
+
+/// Difficulty against impact, a bubble per initiative sized by its budget envelope.
+pub fn difficulty_impact(plan: &Plan, an: &Analysis, items: &[InitiativeIx]) -> String {
+    let points = items
+        .iter()
+        .map(|&i| {
+            let ini = plan.initiative(i);
+            charts::ScatterPoint {
+                label: ini.title.clone(),
+                difficulty: f64::from(ini.difficulty),
+                impact: f64::from(ini.impact),
+                budget: ini.budget.map(Money::to_f64),
+                status: chart_status(an.initiatives[i.ix()].status.state),
+                key: ini.key,
+            }
+        })
+        .collect();
+    charts::difficulty_impact(&charts::Scatter {
+        title: "Difficulty and impact of initiatives".into(),
+        currency: plan.settings.currency.code.clone(),
+        points,
+        width: WIDTH,
+        height: 620,
+    })
+}

@@ -4,6 +4,7 @@ pub mod charts;
 pub mod figures;
 pub mod format;
 pub mod markdown;
+pub mod overview;
 pub mod pages;
 pub mod refs;
 pub mod relations;

@@ -111,11 +111,6 @@ impl Cx<'_> {
 pub fn pages(cx: &Cx, loaded: &Loaded) -> Vec<Page> {
     let plan = cx.plan;
     let mut out = vec![
-        page(
-            "index.html",
-            "dashboard.html",
-            json!({ "page": { "title": "Dashboard", "section": "dashboard" } }),
-        ),
         page("strategy.html", "strategy.html", strategy(cx, loaded)),
         page("goals/index.html", "goals.html", goals(cx)),
         page(
@@ -175,10 +170,11 @@ pub fn pages(cx: &Cx, loaded: &Loaded) -> Vec<Page> {
             .map(|p| person(cx, PersonIx::from(p)))
             .collect::<Vec<_>>(),
     );
+    out.extend(crate::render::overview::pages(cx));
     out
 }
 
-fn page(path: &str, template: &'static str, vars: Value) -> Page {
+pub fn page(path: &str, template: &'static str, vars: Value) -> Page {
     Page {
         path: path.to_string(),
         template,
@@ -287,7 +283,7 @@ fn dept_summary(cx: &Cx, d: DeptIx) -> Value {
 }
 
 /// Departments in tree order (each followed by its sub-departments).
-fn tree_order(plan: &Plan) -> Vec<DeptIx> {
+pub fn tree_order(plan: &Plan) -> Vec<DeptIx> {
     let mut out = Vec::new();
     let mut stack: Vec<DeptIx> = plan.roots().into_iter().rev().collect();
     while let Some(d) = stack.pop() {

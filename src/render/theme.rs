@@ -39,6 +39,11 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "timeline.html",
     "budget.html",
     "checkins.html",
+    "coordination.html",
+    "resources.html",
+    "focus.html",
+    "appraisal.html",
+    "scorecard.html",
     "404.html",
 );
 
@@ -55,6 +60,14 @@ pub const ASSETS: &[(&str, &[u8])] = &[
     (
         "assets/fonts/DejaVuSans.ttf",
         include_bytes!("../../themes/default/static/fonts/DejaVuSans.ttf"),
+    ),
+    (
+        "assets/fonts/DejaVuSans-Bold.ttf",
+        include_bytes!("../../themes/default/static/fonts/DejaVuSans-Bold.ttf"),
+    ),
+    (
+        "assets/fonts/DejaVu-LICENSE.txt",
+        include_bytes!("../../themes/default/static/fonts/DejaVu-LICENSE.txt"),
     ),
 ];
 
