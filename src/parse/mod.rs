@@ -18,13 +18,10 @@ use reader::{parse_document, Cx, Table};
 enum Fragment {
     Strategy(Strategy),
     Goal(Goal),
-    People(Vec<(Person, Option<(String, std::ops::Range<usize>)>)>),
+    People(Vec<(Person, entities::RawTeam)>),
     Department(Department, Vec<Team>),
     Budget(String, Vec<BudgetLine>, Vec<BudgetCap>),
-    Objectives(
-        String,
-        Vec<(Objective, Option<(String, std::ops::Range<usize>)>)>,
-    ),
+    Objectives(String, Vec<(Objective, entities::RawTeam)>),
     Kpis(Option<String>, Vec<Kpi>),
     Initiative(String, Initiative),
     CheckIn(CheckIn),
@@ -63,13 +60,10 @@ pub fn parse(loaded: &Loaded) -> (Option<Plan>, Vec<Diagnostic>) {
 pub struct Parts {
     pub strategy: Option<Strategy>,
     pub goals: Vec<Goal>,
-    pub people: Vec<(Person, Option<(String, std::ops::Range<usize>)>)>,
+    pub people: Vec<(Person, entities::RawTeam)>,
     pub departments: Vec<(Department, Vec<Team>)>,
     pub budgets: Vec<(String, Vec<BudgetLine>, Vec<BudgetCap>)>,
-    pub objectives: Vec<(
-        String,
-        Vec<(Objective, Option<(String, std::ops::Range<usize>)>)>,
-    )>,
+    pub objectives: Vec<(String, Vec<(Objective, entities::RawTeam)>)>,
     pub kpis: Vec<(Option<String>, Vec<Kpi>)>,
     pub initiatives: Vec<(String, Initiative)>,
     pub checkins: Vec<CheckIn>,
