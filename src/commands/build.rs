@@ -15,15 +15,8 @@ pub fn run(plan: &Path, output: Option<&Path>, _timings: bool, quiet: bool) -> u
             return USAGE_OR_IO;
         }
     };
-    for d in &project.diagnostics {
-        let at = d
-            .loc
-            .map(|l| project.loaded.sources.describe(l))
-            .unwrap_or_default();
-        if !quiet || d.is_error() {
-            eprintln!("{}[{}]: {} at {}", d.severity(), d.code, d.message, at);
-        }
-    }
+    let sources = &project.loaded.sources;
+    crate::check::report::print_human(sources, &project.diagnostics, plan, quiet);
     if project.has_errors() {
         return PLAN_ERRORS;
     }
