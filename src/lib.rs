@@ -6,6 +6,7 @@
 pub mod check;
 pub mod commands;
 pub mod diag;
+pub mod fuzzing;
 pub mod load;
 pub mod model;
 pub mod parse;

@@ -51,10 +51,8 @@ pub fn duplicate_readings(cx: &mut Ctx) {
             )
             .related(first, "first reading here")
             .help(format!(
-                "keep one reading of `{}` for {} (first at {})",
-                r.kpi.id,
-                c.date,
-                cx.sources.describe(first)
+                "keep one reading of `{}` per date; delete or redate the other",
+                r.kpi.id
             ));
             cx.push(d);
         }

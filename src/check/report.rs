@@ -20,7 +20,8 @@ use std::path::{Component, Path, PathBuf};
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::{self, termcolor};
+use codespan_reporting::term;
+pub use codespan_reporting::term::termcolor;
 use serde_json::{json, Value};
 
 use crate::diag::{Diagnostic, Loc, Severity};
