@@ -69,3 +69,19 @@ pub fn check(plan: &Plan, sources: &Sources) -> Vec<Diagnostic> {
     }
     cx.out
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every code plansite can emit has a section in docs/diagnostics.md, so they never drift.
+    #[test]
+    fn every_code_is_documented() {
+        let docs = include_str!("../../docs/diagnostics.md");
+        for (code, _) in crate::diag::codes::ALL {
+            assert!(
+                docs.contains(&format!("\n### {}\n", code.0)),
+                "{} is missing from docs/diagnostics.md",
+                code.0
+            );
+        }
+    }
+}
