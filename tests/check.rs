@@ -1,7 +1,8 @@
 //! `plansite check` driven as a user would: the binary on small plans.
 //!
-//! Each folder under tests/bad-plans/ is a plan with one family of mistakes; its expected.txt is
-//! the plain human output followed by the exit code. `UPDATE_SNAPSHOTS=1 cargo test` rewrites
+//! Each folder tests/bad-plans/<case>/ holds a plan (in plan/, so that the snapshot is not
+//! itself a stray plan file) with one family of mistakes, and expected.txt: the plain human
+//! output followed by the exit code. `UPDATE_SNAPSHOTS=1 cargo test` rewrites
 //! them after an intended change (review the diff before committing).
 
 use std::path::{Path, PathBuf};
@@ -33,7 +34,7 @@ fn cases() -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(tests_dir().join("bad-plans"))
         .expect("tests/bad-plans exists")
         .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("plan.toml").is_file())
+        .filter(|e| e.path().join("plan/plan.toml").is_file())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     v.sort();
@@ -43,7 +44,7 @@ fn cases() -> Vec<String> {
 fn check_case(case: &str) -> String {
     let o = run(
         &tests_dir().join("bad-plans"),
-        &["check", "--color", "never", case],
+        &["check", "--color", "never", &format!("{case}/plan")],
     );
     assert!(o.stdout.is_empty(), "{case}: human output goes to stderr");
     format!("{}exit code: {}\n", text(&o.stderr), code(&o))
@@ -91,7 +92,7 @@ fn exit_codes() {
     let ok = run(&t.join("fixtures"), &["check", "minimal"]);
     assert_eq!(code(&ok), 0, "{}", text(&ok.stderr));
     assert!(text(&ok.stderr).contains("0 errors, 0 warnings"));
-    let bad = run(&t.join("bad-plans"), &["check", "cycles"]);
+    let bad = run(&t.join("bad-plans"), &["check", "cycles/plan"]);
     assert_eq!(code(&bad), 1);
     let missing = run(&t, &["check", "no-such-plan"]);
     assert_eq!(code(&missing), 2);
@@ -105,7 +106,7 @@ fn exit_codes() {
 fn json_of(case: &str) -> serde_json::Value {
     let o = run(
         &tests_dir().join("bad-plans"),
-        &["check", "--format", "json", case],
+        &["check", "--format", "json", &format!("{case}/plan")],
     );
     serde_json::from_slice(&o.stdout).expect("--format json prints JSON on stdout")
 }
@@ -132,7 +133,7 @@ fn json_follows_the_documented_schema() {
             assert!(d.get(key).is_some(), "missing {key} in {d}");
         }
         assert!(["error", "warning"].contains(&d["severity"].as_str().unwrap_or("")));
-        assert!(d["file"].as_str().unwrap_or("").starts_with("dates/"));
+        assert!(d["file"].as_str().unwrap_or("").starts_with("dates/plan/"));
         assert!(d["line"].as_u64().unwrap_or(0) >= 1);
         assert!(d["related"].is_array());
     }
@@ -157,7 +158,7 @@ fn json_follows_the_documented_schema() {
 fn github_lines_are_workflow_commands() {
     let o = run(
         &tests_dir().join("bad-plans"),
-        &["check", "--format", "github", "dates"],
+        &["check", "--format", "github", "dates/plan"],
     );
     let out = text(&o.stdout);
     assert_eq!(code(&o), 1);
@@ -165,7 +166,8 @@ fn github_lines_are_workflow_commands() {
     assert!(!lines.is_empty());
     for l in &lines {
         assert!(
-            l.starts_with("::error file=dates/") || l.starts_with("::warning file=dates/"),
+            l.starts_with("::error file=dates/plan/")
+                || l.starts_with("::warning file=dates/plan/"),
             "{l}"
         );
         assert!(l.contains(",line=") && l.contains(",col=") && l.contains(",endLine="));
@@ -175,16 +177,19 @@ fn github_lines_are_workflow_commands() {
     assert!(lines.iter().any(|l| l.contains("%0Ahelp: ")));
     let first = lines[0];
     assert!(first.starts_with(
-        "::error file=dates/departments/ops/initiatives/backwards.md,line=5,col=7,endLine=5,endColumn=17,title=E008::"
+        "::error file=dates/plan/departments/ops/initiatives/backwards.md,line=5,col=7,endLine=5,endColumn=17,title=E008::"
     ), "{first}");
 }
 
 #[test]
 fn deny_warnings_fails_on_warnings() {
     let dir = tests_dir().join("bad-plans");
-    assert_eq!(code(&run(&dir, &["check", "goal-weights"])), 0);
+    assert_eq!(code(&run(&dir, &["check", "goal-weights/plan"])), 0);
     assert_eq!(
-        code(&run(&dir, &["check", "--deny-warnings", "goal-weights"])),
+        code(&run(
+            &dir,
+            &["check", "--deny-warnings", "goal-weights/plan"]
+        )),
         1
     );
 }
@@ -209,13 +214,13 @@ fn check_allow_silences_warnings_but_not_errors() {
 #[test]
 fn colour_only_when_wanted() {
     let dir = tests_dir().join("bad-plans");
-    let always = run(&dir, &["check", "--color", "always", "cycles"]);
+    let always = run(&dir, &["check", "--color", "always", "cycles/plan"]);
     assert!(text(&always.stderr).contains("\u{1b}["));
     // Not a terminal (a pipe): no colour with auto, and NO_COLOR is honoured too.
-    let auto = run(&dir, &["check", "cycles"]);
+    let auto = run(&dir, &["check", "cycles/plan"]);
     assert!(!text(&auto.stderr).contains("\u{1b}["));
     let no_color = Command::new(env!("CARGO_BIN_EXE_plansite"))
-        .args(["check", "cycles"])
+        .args(["check", "cycles/plan"])
         .current_dir(&dir)
         .env("NO_COLOR", "1")
         .output()
@@ -226,13 +231,16 @@ fn colour_only_when_wanted() {
 #[test]
 fn quiet_prints_only_errors() {
     let dir = tests_dir().join("bad-plans");
-    let o = run(&dir, &["--quiet", "check", "--color", "never", "checkins"]);
+    let o = run(
+        &dir,
+        &["--quiet", "check", "--color", "never", "checkins/plan"],
+    );
     let err = text(&o.stderr);
     assert!(
         err.contains("error[E021]") && !err.contains("warning["),
         "{err}"
     );
-    let o = run(&dir, &["check", "--quiet", "goal-weights"]);
+    let o = run(&dir, &["check", "--quiet", "goal-weights/plan"]);
     assert_eq!(text(&o.stderr), "");
 }
 
@@ -282,7 +290,7 @@ fn build_prints_the_same_report_and_writes_nothing_on_error() {
         &dir,
         &[
             "build",
-            "cycles",
+            "cycles/plan",
             "--output",
             out.to_str().expect("utf-8 temp path"),
         ],
@@ -290,7 +298,7 @@ fn build_prints_the_same_report_and_writes_nothing_on_error() {
     assert_eq!(code(&o), 1);
     let err = text(&o.stderr);
     assert!(
-        err.contains("error[E007]") && err.contains("┌─ cycles/departments/"),
+        err.contains("error[E007]") && err.contains("┌─ cycles/plan/departments/"),
         "{err}"
     );
     assert!(!out.exists(), "build wrote output despite errors");

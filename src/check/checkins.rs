@@ -39,11 +39,11 @@ pub fn duplicate_readings(cx: &mut Ctx) {
     let mut seen: HashMap<(KpiIx, Date), Loc> = HashMap::new();
     for c in &plan.checkins {
         for r in &c.readings {
-            let at = cx.at(r.loc, "id");
             let Some(&first) = seen.get(&(r.kpi.to, c.date)) else {
-                seen.insert((r.kpi.to, c.date), at);
+                seen.insert((r.kpi.to, c.date), r.loc);
                 continue;
             };
+            let (at, first) = (cx.at(r.loc, "id"), cx.at(first, "id"));
             let d = Diagnostic::new(
                 codes::DUPLICATE_READING,
                 at,

@@ -9,10 +9,14 @@ use crate::model::{Date, Period};
 use super::Ctx;
 
 fn describe(cx: &Ctx) -> String {
-    let h = cx.plan.settings.horizon();
+    let s = &cx.plan.settings;
+    let h = s.horizon();
+    // Horizon years are fiscal years; say so when they are not calendar years.
+    let fy = if s.fiscal_year_start == 1 { "" } else { "FY" };
     format!(
-        "the horizon ({}, {} to {})",
-        h.label,
+        "the horizon ({fy}{}–{fy}{}, {} to {})",
+        s.horizon_start,
+        s.horizon_end,
         h.first_day(),
         h.last_day()
     )
