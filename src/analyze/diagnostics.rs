@@ -86,11 +86,14 @@ fn capacity(plan: &Plan, a: &Analysis) -> Vec<Diagnostic> {
     out
 }
 
+/// W003 for every dependency that ends after its dependent starts. Edges inside a dependency
+/// cycle are left out: the cycle is already an error (E007), and its edges are late by nature.
 fn late_dependencies(plan: &Plan, a: &Analysis) -> Vec<Diagnostic> {
+    let cyclic = |i| a.schedule.cyclic.contains(&i);
     a.schedule
         .edges
         .iter()
-        .filter(|e| e.slack_days < 0)
+        .filter(|e| e.slack_days < 0 && !(cyclic(e.dependent) && cyclic(e.dependency)))
         .filter_map(|e| {
             let dependent = plan.initiative(e.dependent);
             let dependency = plan.initiative(e.dependency);

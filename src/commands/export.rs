@@ -32,16 +32,24 @@ pub fn run(args: &Args, quiet: bool) -> u8 {
             return USAGE_OR_IO;
         }
     };
-    let Some(plan) = project.plan.as_ref().filter(|_| !project.has_errors()) else {
-        crate::commands::print_diagnostics(&project, &project.diagnostics, quiet);
-        eprintln!("error: the plan has errors; run `plansite check` for details");
+    let (Some(plan), Some(an)) = (project.plan.as_ref(), project.analysis.as_ref()) else {
+        eprintln!("error: the plan could not be read; run `plansite check` for details");
         return PLAN_ERRORS;
     };
-    let an = crate::analyze::analyze(plan);
+    if project.has_errors() {
+        crate::check::report::print_human(
+            &project.loaded.sources,
+            &project.diagnostics,
+            &args.plan,
+            quiet,
+        );
+        eprintln!("error: the plan has errors; run `plansite check` for details");
+        return PLAN_ERRORS;
+    }
     let written = match args.format {
-        Format::Json => write_json(plan, &an, args.output.as_deref()),
+        Format::Json => write_json(plan, an, args.output.as_deref()),
         Format::Csv => match &args.output {
-            Some(dir) => write_csv(plan, &an, dir),
+            Some(dir) => write_csv(plan, an, dir),
             None => {
                 Err("CSV export writes one file per table: give a folder with -o DIR".to_string())
             }

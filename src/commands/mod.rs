@@ -9,18 +9,9 @@ pub const OK: u8 = 0;
 pub const PLAN_ERRORS: u8 = 1;
 pub const USAGE_OR_IO: u8 = 2;
 
-/// Print diagnostics for a person at a terminal (one line each, with help).
-pub fn print_diagnostics(project: &crate::Project, diags: &[crate::Diagnostic], quiet: bool) {
-    for d in diags {
-        let at = d
-            .loc
-            .map(|l| project.loaded.sources.describe(l))
-            .unwrap_or_default();
-        if !quiet || d.is_error() {
-            eprintln!("{}[{}]: {} at {}", d.severity(), d.code, d.message, at);
-            if let Some(h) = &d.help {
-                eprintln!("  help: {h}");
-            }
-        }
-    }
+/// Peak resident memory of this process in KiB (Linux: VmHWM), for `--timings`.
+pub fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -60,3 +60,13 @@ fn add_exports(site: &mut Site, plan: &Plan, an: &Analysis) -> Result<(), String
     }
     Ok(())
 }
+
+/// Problems only rendering would find, found without rendering: links to plan files that do
+/// not exist and templates that do not parse.
+pub fn site_diagnostics(plan: &Plan, loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut diags = pages::check_bodies(plan, loaded);
+    if let Err(d) = theme::load(loaded, &plan.settings) {
+        diags.extend(d);
+    }
+    diags
+}

@@ -59,15 +59,8 @@ pub fn file_pages(plan: &Plan, loaded: &Loaded) -> HashMap<String, String> {
     m
 }
 
-/// Render every Markdown body once, in parallel; broken links come back as diagnostics.
-pub fn render_bodies(plan: &Plan, loaded: &Loaded) -> (HashMap<String, String>, Vec<Diagnostic>) {
-    let pages = file_pages(plan, loaded);
-    let files: HashSet<String> = loaded
-        .assets
-        .iter()
-        .map(|(p, _, _)| p.clone())
-        .chain(loaded.sources.iter().map(|(_, f)| f.path.clone()))
-        .collect();
+/// Every Markdown body with the page prefix of the page that shows it.
+fn bodies(plan: &Plan) -> Vec<(&Body, &'static str)> {
     let mut bodies: Vec<(&Body, &str)> = Vec::new();
     if let Some(s) = &plan.strategy {
         bodies.push((&s.body, ""));
@@ -75,6 +68,44 @@ pub fn render_bodies(plan: &Plan, loaded: &Loaded) -> (HashMap<String, String>, 
     bodies.extend(plan.goals.iter().map(|g| (&g.body, "../")));
     bodies.extend(plan.departments.iter().map(|d| (&d.body, "../")));
     bodies.extend(plan.initiatives.iter().map(|i| (&i.body, "../")));
+    bodies
+}
+
+fn known_files(loaded: &Loaded) -> HashSet<String> {
+    loaded
+        .assets
+        .iter()
+        .map(|(p, _, _)| p.clone())
+        .chain(loaded.sources.iter().map(|(_, f)| f.path.clone()))
+        .collect()
+}
+
+/// Broken links in Markdown bodies, without rendering them (for `check`).
+pub fn check_bodies(plan: &Plan, loaded: &Loaded) -> Vec<Diagnostic> {
+    let pages = file_pages(plan, loaded);
+    let files = known_files(loaded);
+    bodies(plan)
+        .par_iter()
+        .flat_map_iter(|(b, root)| {
+            let source = loaded.sources.path(b.file);
+            markdown::check_links(
+                b,
+                &Links {
+                    pages: &pages,
+                    files: &files,
+                    source,
+                    root,
+                },
+            )
+        })
+        .collect()
+}
+
+/// Render every Markdown body once, in parallel; broken links come back as diagnostics.
+pub fn render_bodies(plan: &Plan, loaded: &Loaded) -> (HashMap<String, String>, Vec<Diagnostic>) {
+    let pages = file_pages(plan, loaded);
+    let files = known_files(loaded);
+    let bodies = bodies(plan);
     let out: Vec<(String, String, Vec<Diagnostic>)> = bodies
         .par_iter()
         .map(|(b, root)| {
