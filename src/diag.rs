@@ -159,6 +159,8 @@ pub mod codes {
     pub const FLOAT_MONEY: Code = Code("W010");
     pub const AS_OF_DEFAULTED: Code = Code("W011");
     pub const ENVELOPE_EXCEEDED: Code = Code("W012");
+    pub const BAD_ALLOW: Code = Code("W013");
+    pub const LEAD_OUTSIDE_DEPARTMENT: Code = Code("W014");
 
     /// (code, summary) for every code, in order; `plansite check --explain` and the docs use it.
     pub const ALL: &[(Code, &str)] = &[
@@ -231,6 +233,14 @@ pub mod codes {
         (
             ENVELOPE_EXCEEDED,
             "budget lines exceed their initiative's envelope",
+        ),
+        (
+            BAD_ALLOW,
+            "a `[check] allow` entry that is not a warning code",
+        ),
+        (
+            LEAD_OUTSIDE_DEPARTMENT,
+            "a team lead who belongs to another department",
         ),
     ];
 }

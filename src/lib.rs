@@ -3,8 +3,12 @@
 //! The pipeline, one module per stage:
 //! load → parse → model → check → analyze → render → write.
 
+pub mod analyze;
+pub mod check;
 pub mod commands;
 pub mod diag;
+pub mod export;
+pub mod fuzzing;
 pub mod load;
 pub mod model;
 pub mod parse;
@@ -24,6 +28,9 @@ pub use model::Plan;
 pub struct Project {
     pub loaded: Loaded,
     pub plan: Option<Plan>,
+    /// The derived figures, computed whenever a model could be built (also with errors, so that
+    /// `check` reports the rules that need them in the same run).
+    pub analysis: Option<analyze::Analysis>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -33,15 +40,68 @@ impl Project {
     }
 }
 
-/// Load and parse the plan in `dir`; `skip` is a folder never read (the output).
+/// Load, parse and check the plan in `dir`; `skip` is a folder never read (the output).
 pub fn read_plan(dir: &Path, skip: Option<&Path>) -> Result<Project, LoadError> {
-    let loaded = load::load(dir, skip)?;
+    Ok(check_loaded(load::load(dir, skip)?))
+}
+
+/// Parse, check and analyze files already loaded (from disk, or from memory for tests and
+/// fuzzing). Every rule runs: structural ones on the model, derived-figure ones (caps, capacity,
+/// envelopes, late dependencies) on the analysis, and the site's own (Markdown links, theme).
+pub fn check_loaded(loaded: Loaded) -> Project {
     let (plan, mut diagnostics) = parse::parse(&loaded);
-    diag::sort(&mut diagnostics, &loaded.sources);
-    diag::dedup(&mut diagnostics);
-    Ok(Project {
+    let analysis = plan.as_ref().map(|plan| {
+        diagnostics.extend(check::check(plan, &loaded.sources));
+        let analysis = analyze::analyze(plan);
+        diagnostics.extend(analyze::diagnostics::diagnostics(plan, &analysis));
+        diagnostics.extend(render::site_diagnostics(plan, &loaded));
+        analysis
+    });
+    let mut project = Project {
         loaded,
         plan,
+        analysis,
         diagnostics,
-    })
+    };
+    project.settle();
+    project
+}
+
+/// A plan given as (relative path, bytes) pairs instead of a folder: every file is classified
+/// and read exactly as `load` would, so the same parse and check run on it.
+pub fn read_plan_from_memory(files: Vec<(String, Vec<u8>)>) -> Project {
+    let mut loaded = Loaded::default();
+    let mut files = files;
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    for (rel, bytes) in files {
+        if let ["departments", d, ..] = rel.split('/').collect::<Vec<_>>().as_slice() {
+            if rel.matches('/').count() >= 2 && !loaded.department_dirs.iter().any(|x| x == d) {
+                loaded.department_dirs.push(d.to_string());
+            }
+        }
+        if let Some(kind) = load::classify(&rel) {
+            load::add_file(&mut loaded, rel, kind, bytes);
+        }
+    }
+    loaded.department_dirs.sort();
+    check_loaded(loaded)
+}
+
+impl Project {
+    /// The hook for rules that run elsewhere (analyze: budget caps E012, capacity W005,
+    /// envelopes W012, late dependencies W003): add their findings to the one list, which is
+    /// filtered by `[check] allow`, sorted and deduplicated again.
+    pub fn add_diagnostics(&mut self, extra: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(extra);
+        self.settle();
+    }
+
+    /// Apply `[check] allow`, then sort and remove repeats, so output is stable.
+    fn settle(&mut self) {
+        if let Some(plan) = &self.plan {
+            check::allow::apply(&plan.settings, &self.loaded.sources, &mut self.diagnostics);
+        }
+        diag::sort(&mut self.diagnostics, &self.loaded.sources);
+        diag::dedup(&mut self.diagnostics);
+    }
 }

@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use plansite::commands;
 
 #[derive(Parser)]
-#[command(name = "plansite", version, about = "Publish an operational plan as a linked static site", long_about = None)]
+#[command(name = "plansite", version, propagate_version = true, about = "Publish an operational plan as a linked static site", long_about = None)]
 struct Cli {
     /// Print nothing but errors.
     #[arg(short, long, global = true)]
@@ -38,6 +38,8 @@ enum Command {
     Serve(commands::serve::Args),
     /// Start a new plan: write a small starter plan, with comments that teach the format.
     New(commands::new::Args),
+    /// Export the resolved plan and every computed figure as JSON or CSV.
+    Export(commands::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(&args, cli.quiet),
         Command::Serve(args) => commands::serve::run(&args, cli.quiet),
         Command::New(args) => commands::new::run(&args, cli.quiet),
+        Command::Export(args) => commands::export::run(&args, cli.quiet),
     };
     ExitCode::from(code)
 }

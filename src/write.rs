@@ -42,7 +42,10 @@ fn io_at(p: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 }
 
 fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     out.with_file_name(format!(".{name}.plansite-{tag}"))
 }
 
@@ -60,7 +63,11 @@ pub fn write_site(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), W
     }
     fs::create_dir_all(&fresh).map_err(io_at(&fresh))?;
     write_tree(&fresh, files)?;
-    fs::write(fresh.join(MARKER), b"written by plansite; this folder is replaced on every build\n").map_err(io_at(&fresh))?;
+    fs::write(
+        fresh.join(MARKER),
+        b"written by plansite; this folder is replaced on every build\n",
+    )
+    .map_err(io_at(&fresh))?;
     swap_in(out, &fresh, &aside)
 }
 
@@ -90,7 +97,10 @@ fn guard_ours(out: &Path) -> Result<(), WriteError> {
 }
 
 fn write_tree(root: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), WriteError> {
-    let mut dirs: Vec<PathBuf> = files.keys().filter_map(|k| Path::new(k).parent().map(|p| root.join(p))).collect();
+    let mut dirs: Vec<PathBuf> = files
+        .keys()
+        .filter_map(|k| Path::new(k).parent().map(|p| root.join(p)))
+        .collect();
     dirs.sort();
     dirs.dedup();
     for d in &dirs {
@@ -122,14 +132,18 @@ mod tests {
     use super::*;
 
     fn tmp(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("plansite-write-{}-{}", name, std::process::id()));
+        let d =
+            std::env::temp_dir().join(format!("plansite-write-{}-{}", name, std::process::id()));
         let _ = fs::remove_dir_all(&d);
         fs::create_dir_all(&d).unwrap();
         d
     }
 
     fn site(pairs: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+            .collect()
     }
 
     #[test]
@@ -160,7 +174,13 @@ mod tests {
         let out = d.join("docs");
         fs::create_dir_all(&out).unwrap();
         fs::write(out.join("precious.txt"), "keep").unwrap();
-        assert!(matches!(write_site(&out, &site(&[("index.html", "x")])), Err(WriteError::NotOurs(_))));
-        assert_eq!(fs::read_to_string(out.join("precious.txt")).unwrap(), "keep");
+        assert!(matches!(
+            write_site(&out, &site(&[("index.html", "x")])),
+            Err(WriteError::NotOurs(_))
+        ));
+        assert_eq!(
+            fs::read_to_string(out.join("precious.txt")).unwrap(),
+            "keep"
+        );
     }
 }

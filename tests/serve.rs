@@ -690,7 +690,7 @@ fn new_refuses_a_non_empty_folder_and_makes_a_clean_plan() {
     let err = String::from_utf8_lossy(&build.stderr);
     assert!(build.status.success(), "{err}");
     assert!(
-        !err.contains("warning") && !err.contains("error"),
+        !err.contains("warning[") && !err.contains("error["),
         "the starter builds cleanly: {err}"
     );
 }

@@ -1,7 +1,8 @@
-//! `plansite check`: report every problem of a plan.
+//! `plansite check`: report every problem of a plan, in the format asked for.
 
 use std::path::PathBuf;
 
+use crate::check::report::{self, ColorChoice, Format, Options};
 use crate::commands::{OK, PLAN_ERRORS, USAGE_OR_IO};
 
 #[derive(clap::Args, Debug)]
@@ -12,6 +13,12 @@ pub struct Args {
     /// Treat warnings as errors (exit 1 when there is any).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Output format: human (stderr), json or github (Actions annotations; both on stdout).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Colour for human output: auto is on for a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
 }
 
 pub fn run(args: &Args, quiet: bool) -> u8 {
@@ -22,14 +29,15 @@ pub fn run(args: &Args, quiet: bool) -> u8 {
             return USAGE_OR_IO;
         }
     };
-    for d in &project.diagnostics {
-        let at = d
-            .loc
-            .map(|l| project.loaded.sources.describe(l))
-            .unwrap_or_default();
-        if !quiet || d.is_error() {
-            eprintln!("{}[{}]: {} at {}", d.severity(), d.code, d.message, at);
-        }
+    let opts = Options {
+        format: args.format,
+        quiet,
+        color: report::stderr_color(args.color),
+        plan: &args.plan,
+    };
+    if let Err(e) = report::print(&project.diagnostics, &project.loaded.sources, &opts) {
+        eprintln!("error: cannot write the report: {e}");
+        return USAGE_OR_IO;
     }
     let warnings = project.diagnostics.iter().any(|d| !d.is_error());
     if project.has_errors() || (args.deny_warnings && warnings) {

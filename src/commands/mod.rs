@@ -3,9 +3,17 @@
 
 pub mod build;
 pub mod check;
+pub mod export;
 pub mod new;
 pub mod serve;
 
 pub const OK: u8 = 0;
 pub const PLAN_ERRORS: u8 = 1;
 pub const USAGE_OR_IO: u8 = 2;
+
+/// Peak resident memory of this process in KiB (Linux: VmHWM), for `--timings`.
+pub fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

@@ -15,7 +15,8 @@ use crate::load::FileId;
 macro_rules! index_type {
     ($($name:ident),*) => {$(
         /// Index of an entity in its `Plan` vector.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+        #[serde(transparent)]
         pub struct $name(pub u32);
         impl $name {
             pub fn ix(self) -> usize { self.0 as usize }
@@ -41,6 +42,20 @@ pub struct Ref<I> {
     pub id: String,
     pub loc: Loc,
     pub to: I,
+}
+
+/// In exports a reference is its id (the index is an implementation detail).
+impl<I> serde::Serialize for Ref<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.id)
+    }
+}
+
+/// In exports a body is its Markdown text.
+impl serde::Serialize for Body {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
 }
 
 /// Markdown text with where it starts in its file (for diagnostics and link rewriting).
@@ -79,7 +94,7 @@ pub enum AsOfSource {
 }
 
 /// plan.toml: the organization and site settings.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Settings {
     pub format_version: i64,
     pub title: String,
@@ -95,6 +110,7 @@ pub struct Settings {
     pub allow_raw_html: bool,
     pub base_url: String,
     pub check_allow: Vec<String>,
+    #[serde(skip)]
     pub file: FileId,
 }
 
@@ -116,7 +132,7 @@ impl Settings {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct Strategy {
     pub title: String,
     pub vision: Option<String>,
@@ -126,7 +142,7 @@ pub struct Strategy {
     pub restricted: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Goal {
     pub id: String,
     pub title: String,
@@ -135,11 +151,12 @@ pub struct Goal {
     pub weight: Option<f64>,
     pub target_year: Option<i32>,
     pub body: Body,
+    #[serde(skip)]
     pub loc: Loc,
     pub restricted: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Person {
     pub id: String,
     pub name: String,
@@ -148,11 +165,12 @@ pub struct Person {
     pub team: Option<Ref<TeamIx>>,
     pub capacity: f64,
     pub email: Option<String>,
+    #[serde(skip)]
     pub loc: Loc,
     pub restricted: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Department {
     pub id: String,
     pub name: String,
@@ -161,18 +179,20 @@ pub struct Department {
     pub mission: Option<String>,
     pub teams: Vec<TeamIx>,
     pub body: Body,
+    #[serde(skip)]
     pub loc: Loc,
     pub restricted: bool,
     /// Direct sub-departments, sorted by id (derived from `parent`).
     pub children: Vec<DeptIx>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Team {
     pub id: String,
     pub name: String,
     pub department: DeptIx,
     pub lead: Option<Ref<PersonIx>>,
+    #[serde(skip)]
     pub loc: Loc,
 }
 
@@ -211,20 +231,21 @@ impl Frequency {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Baseline {
     pub value: f64,
     pub date: Option<Date>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Target {
     pub period: Period,
     pub value: f64,
+    #[serde(skip)]
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Kpi {
     pub id: String,
     pub name: String,
@@ -240,18 +261,20 @@ pub struct Kpi {
     pub tolerance: f64,
     /// `None` for organization-wide KPIs.
     pub department: Option<DeptIx>,
+    #[serde(skip)]
     pub loc: Loc,
     pub restricted: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct KeyResult {
     pub kpi: Ref<KpiIx>,
     pub target: f64,
+    #[serde(skip)]
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Objective {
     pub id: String,
     pub title: String,
@@ -260,11 +283,12 @@ pub struct Objective {
     pub period: Period,
     pub goals: Vec<Ref<GoalIx>>,
     pub key_results: Vec<KeyResult>,
+    #[serde(skip)]
     pub loc: Loc,
     pub restricted: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct BudgetLine {
     pub department: DeptIx,
     pub category: String,
@@ -274,15 +298,17 @@ pub struct BudgetLine {
     pub planned: Money,
     pub forecast: Option<Money>,
     pub actual: Option<Money>,
+    #[serde(skip)]
     pub loc: Loc,
     pub restricted: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct BudgetCap {
     pub department: DeptIx,
     pub period: Period,
     pub amount: Money,
+    #[serde(skip)]
     pub loc: Loc,
 }
 
@@ -295,33 +321,36 @@ pub enum Priority {
     Low,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Allocation {
     pub person: Ref<PersonIx>,
     pub fte: f64,
     pub from: Date,
     pub to: Date,
+    #[serde(skip)]
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Milestone {
     pub title: String,
     pub date: Date,
+    #[serde(skip)]
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Task {
     pub title: String,
     pub owner: Option<Ref<PersonIx>>,
     pub start: Option<Date>,
     pub end: Option<Date>,
     pub fte: Option<f64>,
+    #[serde(skip)]
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Initiative {
     pub id: String,
     pub title: String,
@@ -344,6 +373,7 @@ pub struct Initiative {
     pub milestones: Vec<Milestone>,
     pub tasks: Vec<Task>,
     pub body: Body,
+    #[serde(skip)]
     pub loc: Loc,
     pub restricted: bool,
 }
@@ -383,15 +413,16 @@ impl Status {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Reading {
     pub kpi: Ref<KpiIx>,
     pub value: f64,
     pub note: Option<String>,
+    #[serde(skip)]
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct InitiativeUpdate {
     pub initiative: Ref<InitiativeIx>,
     pub status: Status,
@@ -399,24 +430,27 @@ pub struct InitiativeUpdate {
     pub confidence: Option<f64>,
     pub forecast_end: Option<Date>,
     pub note: Option<String>,
+    #[serde(skip)]
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct MilestoneReached {
     pub initiative: Ref<InitiativeIx>,
     pub title: String,
     pub done: Date,
+    #[serde(skip)]
     pub loc: Loc,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct CheckIn {
     pub date: Date,
     pub author: Option<String>,
     pub readings: Vec<Reading>,
     pub updates: Vec<InitiativeUpdate>,
     pub milestones: Vec<MilestoneReached>,
+    #[serde(skip)]
     pub loc: Loc,
 }
 
@@ -434,18 +468,19 @@ pub struct Band {
     pub consequence: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Appraisal {
     pub period: Period,
     pub weights: Weights,
     /// Sorted by `min`, highest first.
     pub bands: Vec<Band>,
+    #[serde(skip)]
     pub loc: Loc,
 }
 
 /// The whole plan. Every vector is sorted by id (or by file and position for entities
 /// without one), so iteration order is deterministic.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Plan {
     pub settings: Settings,
     pub strategy: Option<Strategy>,
@@ -461,6 +496,7 @@ pub struct Plan {
     /// Sorted by date, then file.
     pub checkins: Vec<CheckIn>,
     pub appraisal: Option<Appraisal>,
+    #[serde(skip)]
     pub index: Index,
 }
 

@@ -5,6 +5,7 @@ use std::ops::Range;
 use crate::diag::{codes, Loc};
 use crate::model::*;
 use crate::parse::reader::{money_of, period_of, wrong_type, Cx, Table};
+use crate::parse::TeamName;
 
 /// An unresolved reference: resolution fills in `to` or drops it with an error.
 pub fn r<I: Default>(cx: &Cx, (id, span): (String, Range<usize>)) -> Ref<I> {
@@ -115,7 +116,7 @@ pub fn goal(cx: &mut Cx, t: &mut Table, id: String, b: Option<(&str, usize)>) ->
     }
 }
 
-pub fn people(cx: &mut Cx, t: &mut Table) -> Vec<(Person, Option<(String, Range<usize>)>)> {
+pub fn people(cx: &mut Cx, t: &mut Table) -> Vec<(Person, TeamName)> {
     let mut out = Vec::new();
     for mut p in t.tables(cx, "person", "a person") {
         let Some((id, span)) = checked_id(cx, &mut p, "person") else {
@@ -261,7 +262,7 @@ pub fn budget(cx: &mut Cx, t: &mut Table) -> (Vec<BudgetLine>, Vec<BudgetCap>) {
     (lines, caps)
 }
 
-pub fn objectives(cx: &mut Cx, t: &mut Table) -> Vec<(Objective, Option<(String, Range<usize>)>)> {
+pub fn objectives(cx: &mut Cx, t: &mut Table) -> Vec<(Objective, TeamName)> {
     let mut out = Vec::new();
     for mut o in t.tables(cx, "objective", "an objective") {
         let id = checked_id(cx, &mut o, "objective");

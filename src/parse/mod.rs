@@ -14,17 +14,17 @@ use crate::load::{split_front_matter, FileId, FileKind, Loaded};
 use crate::model::*;
 use reader::{parse_document, Cx, Table};
 
+/// A team named by id (with its span) before it is resolved inside its department.
+pub type TeamName = Option<(String, std::ops::Range<usize>)>;
+
 /// What one file contributed.
 enum Fragment {
     Strategy(Strategy),
     Goal(Goal),
-    People(Vec<(Person, Option<(String, std::ops::Range<usize>)>)>),
+    People(Vec<(Person, TeamName)>),
     Department(Department, Vec<Team>),
     Budget(String, Vec<BudgetLine>, Vec<BudgetCap>),
-    Objectives(
-        String,
-        Vec<(Objective, Option<(String, std::ops::Range<usize>)>)>,
-    ),
+    Objectives(String, Vec<(Objective, TeamName)>),
     Kpis(Option<String>, Vec<Kpi>),
     Initiative(String, Initiative),
     CheckIn(CheckIn),
@@ -63,13 +63,10 @@ pub fn parse(loaded: &Loaded) -> (Option<Plan>, Vec<Diagnostic>) {
 pub struct Parts {
     pub strategy: Option<Strategy>,
     pub goals: Vec<Goal>,
-    pub people: Vec<(Person, Option<(String, std::ops::Range<usize>)>)>,
+    pub people: Vec<(Person, TeamName)>,
     pub departments: Vec<(Department, Vec<Team>)>,
     pub budgets: Vec<(String, Vec<BudgetLine>, Vec<BudgetCap>)>,
-    pub objectives: Vec<(
-        String,
-        Vec<(Objective, Option<(String, std::ops::Range<usize>)>)>,
-    )>,
+    pub objectives: Vec<(String, Vec<(Objective, TeamName)>)>,
     pub kpis: Vec<(Option<String>, Vec<Kpi>)>,
     pub initiatives: Vec<(String, Initiative)>,
     pub checkins: Vec<CheckIn>,

@@ -241,12 +241,12 @@ pub fn assemble(
 
 /// Where each kind's ids live, for resolving references of that kind.
 trait Lookup<I> {
-    fn map<'a>(index: &'a Index) -> &'a HashMap<String, I>;
+    fn map(index: &Index) -> &HashMap<String, I>;
 }
 macro_rules! lookup {
     ($ix:ty, $field:ident) => {
         impl Lookup<$ix> for Index {
-            fn map<'a>(index: &'a Index) -> &'a HashMap<String, $ix> {
+            fn map(index: &Index) -> &HashMap<String, $ix> {
                 &index.$field
             }
         }

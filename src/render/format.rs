@@ -22,20 +22,29 @@ impl Locale {
                 lang,
                 group: ",",
                 decimal: '.',
-                months: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+                months: [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ],
             },
             Language::De => Locale {
                 lang,
                 group: ".",
                 decimal: ',',
-                months: ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.", "Dez."],
+                months: [
+                    "Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.",
+                    "Nov.", "Dez.",
+                ],
             },
             Language::Fr => Locale {
                 lang,
                 // French groups digits with a narrow no-break space.
                 group: "\u{202f}",
                 decimal: ',',
-                months: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
+                months: [
+                    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                    "oct.", "nov.", "déc.",
+                ],
             },
         }
     }
@@ -83,13 +92,21 @@ impl Locale {
 
     /// A KPI-style value: up to two decimals, no trailing zeros.
     pub fn value(&self, v: f64) -> String {
-        let Some(d) = Decimal::from_f64_retain(v).filter(|_| v.is_finite()) else { return "–".into() };
-        let d = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero).normalize();
+        let Some(d) = Decimal::from_f64_retain(v).filter(|_| v.is_finite()) else {
+            return "–".into();
+        };
+        let d = d
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+            .normalize();
         self.decimal(d, d.scale())
     }
 
     pub fn percent(&self, v: f64, dp: u32) -> String {
-        let sep = if self.lang == Language::En { "" } else { "\u{202f}" };
+        let sep = if self.lang == Language::En {
+            ""
+        } else {
+            "\u{202f}"
+        };
         format!("{}{sep}%", self.number(v, dp))
     }
 
@@ -128,11 +145,26 @@ mod tests {
     #[test]
     fn money_in_three_languages() {
         let v = m("1250000.5");
-        assert_eq!(Locale::new(Language::En).money(v, "EUR", 2), "EUR 1,250,000.50");
-        assert_eq!(Locale::new(Language::De).money(v, "EUR", 2), "1.250.000,50 EUR");
-        assert_eq!(Locale::new(Language::Fr).money(v, "EUR", 2), "1\u{202f}250\u{202f}000,50 EUR");
-        assert_eq!(Locale::new(Language::En).money(m("-300"), "JPY", 0), "JPY −300");
-        assert_eq!(Locale::new(Language::En).amount(m("999.995"), 2), "1,000.00");
+        assert_eq!(
+            Locale::new(Language::En).money(v, "EUR", 2),
+            "EUR 1,250,000.50"
+        );
+        assert_eq!(
+            Locale::new(Language::De).money(v, "EUR", 2),
+            "1.250.000,50 EUR"
+        );
+        assert_eq!(
+            Locale::new(Language::Fr).money(v, "EUR", 2),
+            "1\u{202f}250\u{202f}000,50 EUR"
+        );
+        assert_eq!(
+            Locale::new(Language::En).money(m("-300"), "JPY", 0),
+            "JPY −300"
+        );
+        assert_eq!(
+            Locale::new(Language::En).amount(m("999.995"), 2),
+            "1,000.00"
+        );
     }
 
     #[test]

@@ -34,7 +34,10 @@ pub fn render(body: &Body, links: &Links, allow_raw_html: bool) -> (String, Vec<
     let mut diags = Vec::new();
     let mut events: Vec<Event> = Vec::new();
     for (ev, range) in Parser::new_ext(&body.text, options()).into_offset_iter() {
-        let loc = Loc::new(body.file, Span::new(range.start, range.end).shifted(body.offset));
+        let loc = Loc::new(
+            body.file,
+            Span::new(range.start, range.end).shifted(body.offset),
+        );
         events.push(rewrite(ev, links, loc, &mut diags));
     }
     add_heading_ids(&mut events);
@@ -50,7 +53,10 @@ pub fn render(body: &Body, links: &Links, allow_raw_html: bool) -> (String, Vec<
 pub fn check_links(body: &Body, links: &Links) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (ev, range) in Parser::new_ext(&body.text, options()).into_offset_iter() {
-        let loc = Loc::new(body.file, Span::new(range.start, range.end).shifted(body.offset));
+        let loc = Loc::new(
+            body.file,
+            Span::new(range.start, range.end).shifted(body.offset),
+        );
         rewrite(ev, links, loc, &mut diags);
     }
     diags
@@ -58,13 +64,33 @@ pub fn check_links(body: &Body, links: &Links) -> Vec<Diagnostic> {
 
 fn rewrite<'e>(ev: Event<'e>, links: &Links, loc: Loc, diags: &mut Vec<Diagnostic>) -> Event<'e> {
     match ev {
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
             let dest = rewrite_url(&dest_url, links, loc, diags).map_or(dest_url, CowStr::from);
-            Event::Start(Tag::Link { link_type, dest_url: dest, title, id })
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url: dest,
+                title,
+                id,
+            })
         }
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
             let dest = rewrite_url(&dest_url, links, loc, diags).map_or(dest_url, CowStr::from);
-            Event::Start(Tag::Image { link_type, dest_url: dest, title, id })
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url: dest,
+                title,
+                id,
+            })
         }
         other => other,
     }
@@ -72,7 +98,12 @@ fn rewrite<'e>(ev: Event<'e>, links: &Links, loc: Loc, diags: &mut Vec<Diagnosti
 
 /// A relative link to a plan file becomes a link to its page; `None` leaves the URL as written.
 fn rewrite_url(url: &str, links: &Links, loc: Loc, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    if url.is_empty() || url.starts_with('#') || url.contains("://") || url.starts_with("mailto:") || url.starts_with('/') {
+    if url.is_empty()
+        || url.starts_with('#')
+        || url.contains("://")
+        || url.starts_with("mailto:")
+        || url.starts_with('/')
+    {
         return None;
     }
     let (path, fragment) = match url.split_once('#') {
@@ -92,11 +123,20 @@ fn rewrite_url(url: &str, links: &Links, loc: Loc, diags: &mut Vec<Diagnostic>) 
     let looks_like_plan_file = path.ends_with(".md") || path.ends_with(".toml");
     if looks_like_plan_file || target.starts_with("static/") {
         let known: Vec<&str> = links.pages.keys().map(String::as_str).collect();
-        let mut d = Diagnostic::new(codes::BROKEN_LINK, loc, format!("link to `{path}`, which is not a file of this plan"));
-        d.help = Some(match crate::suggest::nearest(&target, known.iter().copied()) {
-            Some(s) => format!("links are relative to this file; did you mean `{}`?", relative_to(links.source, s)),
-            None => "links are relative to the file they are written in".to_string(),
-        });
+        let mut d = Diagnostic::new(
+            codes::BROKEN_LINK,
+            loc,
+            format!("link to `{path}`, which is not a file of this plan"),
+        );
+        d.help = Some(
+            match crate::suggest::nearest(&target, known.iter().copied()) {
+                Some(s) => format!(
+                    "links are relative to this file; did you mean `{}`?",
+                    relative_to(links.source, s)
+                ),
+                None => "links are relative to the file they are written in".to_string(),
+            },
+        );
         diags.push(d);
     }
     None
@@ -145,11 +185,26 @@ fn add_heading_ids(events: &mut [Event]) {
             }
             let base = slug(&text);
             let n = used.entry(base.clone()).or_insert(0);
-            let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+            let id = if *n == 0 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
             *n += 1;
-            if let Event::Start(Tag::Heading { level, classes, attrs, .. }) = &events[i] {
+            if let Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) = &events[i]
+            {
                 let level: HeadingLevel = *level;
-                events[i] = Event::Start(Tag::Heading { level, id: Some(id.into()), classes: classes.clone(), attrs: attrs.clone() });
+                events[i] = Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id.into()),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                });
             }
         }
         i += 1;
@@ -193,21 +248,36 @@ mod tests {
     use crate::load::FileId;
 
     fn body(text: &str) -> Body {
-        Body { file: FileId(0), offset: 0, text: text.into() }
+        Body {
+            file: FileId(0),
+            offset: 0,
+            text: text.into(),
+        }
     }
 
     fn render_with(text: &str, raw: bool) -> (String, Vec<Diagnostic>) {
         let mut pages = HashMap::new();
-        pages.insert("departments/sales/initiatives/crm-rollout.md".to_string(), "initiatives/crm-rollout.html".to_string());
+        pages.insert(
+            "departments/sales/initiatives/crm-rollout.md".to_string(),
+            "initiatives/crm-rollout.html".to_string(),
+        );
         let files = HashSet::new();
-        let links = Links { pages: &pages, files: &files, source: "departments/eng/initiatives/x.md", root: "../" };
+        let links = Links {
+            pages: &pages,
+            files: &files,
+            source: "departments/eng/initiatives/x.md",
+            root: "../",
+        };
         render(&body(text), &links, raw)
     }
 
     #[test]
     fn links_to_plan_files_become_page_links() {
         let (html, d) = render_with("[CRM](../../sales/initiatives/crm-rollout.md#risks)", false);
-        assert!(html.contains("href=\"../initiatives/crm-rollout.html#risks\""), "{html}");
+        assert!(
+            html.contains("href=\"../initiatives/crm-rollout.html#risks\""),
+            "{html}"
+        );
         assert!(d.is_empty());
     }
 
@@ -217,12 +287,19 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].code, codes::BROKEN_LINK);
         assert_eq!(d[0].loc.unwrap().span.start, 4);
-        assert!(d[0].help.as_deref().unwrap_or("").contains("crm-rollout.md"));
+        assert!(d[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("crm-rollout.md"));
     }
 
     #[test]
     fn raw_html_is_sanitized_unless_allowed() {
-        let (html, _) = render_with("<script>alert(1)</script><b onclick=\"x()\">bold</b>", false);
+        let (html, _) = render_with(
+            "<script>alert(1)</script><b onclick=\"x()\">bold</b>",
+            false,
+        );
         assert!(!html.contains("<script"));
         assert!(!html.contains("onclick"));
         assert!(html.contains("<b>bold</b>"));
@@ -245,6 +322,12 @@ mod tests {
     fn join_and_relative() {
         assert_eq!(join("a/b/c.md", "../d.md").as_deref(), Some("a/d.md"));
         assert_eq!(join("a.md", "../x.md"), None);
-        assert_eq!(relative_to("departments/eng/initiatives/x.md", "departments/sales/initiatives/y.md"), "../../sales/initiatives/y.md");
+        assert_eq!(
+            relative_to(
+                "departments/eng/initiatives/x.md",
+                "departments/sales/initiatives/y.md"
+            ),
+            "../../sales/initiatives/y.md"
+        );
     }
 }

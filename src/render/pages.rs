@@ -6,9 +6,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
+use crate::analyze::budget::{Breakdown, Totals};
+use crate::analyze::Analysis;
 use crate::diag::Diagnostic;
 use crate::load::Loaded;
 use crate::model::*;
+use crate::render::figures;
 use crate::render::markdown::{self, Links};
 use crate::render::refs::{self, *};
 use crate::render::relations::Relations;
@@ -23,6 +26,7 @@ pub struct Page {
 /// Everything page builders share.
 pub struct Cx<'a> {
     pub plan: &'a Plan,
+    pub an: &'a Analysis,
     pub rel: Relations,
     /// Rendered Markdown bodies keyed by source file path.
     pub html: HashMap<String, String>,
@@ -40,7 +44,12 @@ pub fn file_pages(plan: &Plan, loaded: &Loaded) -> HashMap<String, String> {
         m.insert(path(g.loc), goal_url(g));
     }
     for d in &plan.departments {
-        for f in ["department.md", "budget.toml", "objectives.toml", "kpis.toml"] {
+        for f in [
+            "department.md",
+            "budget.toml",
+            "objectives.toml",
+            "kpis.toml",
+        ] {
             m.insert(format!("departments/{}/{f}", d.id), dept_url(d));
         }
     }
@@ -50,15 +59,8 @@ pub fn file_pages(plan: &Plan, loaded: &Loaded) -> HashMap<String, String> {
     m
 }
 
-/// Render every Markdown body once, in parallel; broken links come back as diagnostics.
-pub fn render_bodies(plan: &Plan, loaded: &Loaded) -> (HashMap<String, String>, Vec<Diagnostic>) {
-    let pages = file_pages(plan, loaded);
-    let files: HashSet<String> = loaded
-        .assets
-        .iter()
-        .map(|(p, _, _)| p.clone())
-        .chain(loaded.sources.iter().map(|(_, f)| f.path.clone()))
-        .collect();
+/// Every Markdown body with the page prefix of the page that shows it.
+fn bodies(plan: &Plan) -> Vec<(&Body, &'static str)> {
     let mut bodies: Vec<(&Body, &str)> = Vec::new();
     if let Some(s) = &plan.strategy {
         bodies.push((&s.body, ""));
@@ -66,11 +68,54 @@ pub fn render_bodies(plan: &Plan, loaded: &Loaded) -> (HashMap<String, String>, 
     bodies.extend(plan.goals.iter().map(|g| (&g.body, "../")));
     bodies.extend(plan.departments.iter().map(|d| (&d.body, "../")));
     bodies.extend(plan.initiatives.iter().map(|i| (&i.body, "../")));
+    bodies
+}
+
+fn known_files(loaded: &Loaded) -> HashSet<String> {
+    loaded
+        .assets
+        .iter()
+        .map(|(p, _, _)| p.clone())
+        .chain(loaded.sources.iter().map(|(_, f)| f.path.clone()))
+        .collect()
+}
+
+/// Broken links in Markdown bodies, without rendering them (for `check`).
+pub fn check_bodies(plan: &Plan, loaded: &Loaded) -> Vec<Diagnostic> {
+    let pages = file_pages(plan, loaded);
+    let files = known_files(loaded);
+    bodies(plan)
+        .par_iter()
+        .flat_map_iter(|(b, root)| {
+            let source = loaded.sources.path(b.file);
+            markdown::check_links(
+                b,
+                &Links {
+                    pages: &pages,
+                    files: &files,
+                    source,
+                    root,
+                },
+            )
+        })
+        .collect()
+}
+
+/// Render every Markdown body once, in parallel; broken links come back as diagnostics.
+pub fn render_bodies(plan: &Plan, loaded: &Loaded) -> (HashMap<String, String>, Vec<Diagnostic>) {
+    let pages = file_pages(plan, loaded);
+    let files = known_files(loaded);
+    let bodies = bodies(plan);
     let out: Vec<(String, String, Vec<Diagnostic>)> = bodies
         .par_iter()
         .map(|(b, root)| {
             let source = loaded.sources.path(b.file);
-            let links = Links { pages: &pages, files: &files, source, root };
+            let links = Links {
+                pages: &pages,
+                files: &files,
+                source,
+                root,
+            };
             let (html, d) = markdown::render(b, &links, plan.settings.allow_raw_html);
             (source.to_string(), html, d)
         })
@@ -86,7 +131,10 @@ pub fn render_bodies(plan: &Plan, loaded: &Loaded) -> (HashMap<String, String>, 
 
 impl Cx<'_> {
     fn body(&self, b: &Body, loaded: &Loaded) -> String {
-        self.html.get(loaded.sources.path(b.file)).cloned().unwrap_or_default()
+        self.html
+            .get(loaded.sources.path(b.file))
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -94,28 +142,75 @@ impl Cx<'_> {
 pub fn pages(cx: &Cx, loaded: &Loaded) -> Vec<Page> {
     let plan = cx.plan;
     let mut out = vec![
-        page("index.html", "dashboard.html", json!({ "page": { "title": "Dashboard", "section": "dashboard" } })),
         page("strategy.html", "strategy.html", strategy(cx, loaded)),
         page("goals/index.html", "goals.html", goals(cx)),
-        page("departments/index.html", "departments.html", departments(cx)),
-        page("initiatives/index.html", "initiatives.html", initiatives(cx)),
+        page(
+            "departments/index.html",
+            "departments.html",
+            departments(cx),
+        ),
+        page(
+            "initiatives/index.html",
+            "initiatives.html",
+            initiatives(cx),
+        ),
         page("kpis/index.html", "kpis.html", kpis(cx)),
         page("people/index.html", "people.html", people(cx)),
-        page("timeline.html", "timeline.html", json!({ "page": { "title": "Timeline", "section": "timeline" }, "charts": {}, "initiatives": initiatives(cx)["initiatives"].clone() })),
-        page("budget.html", "budget.html", json!({ "page": { "title": "Budget", "section": "budget" }, "budget": null, "charts": {} })),
-        page("404.html", "404.html", json!({ "page": { "title": "Page not found", "section": "" } })),
+        page("timeline.html", "timeline.html", timeline(cx)),
+        page("budget.html", "budget.html", budget_overview(cx)),
+        page("checkins.html", "checkins.html", checkins(cx, loaded)),
+        page(
+            "404.html",
+            "404.html",
+            json!({ "page": { "title": "Page not found", "section": "" } }),
+        ),
     ];
-    out.extend((0..plan.goals.len()).into_par_iter().map(|g| goal(cx, GoalIx::from(g), loaded)).collect::<Vec<_>>());
-    out.extend((0..plan.departments.len()).into_par_iter().map(|d| department(cx, DeptIx::from(d), loaded)).collect::<Vec<_>>());
-    out.extend((0..plan.initiatives.len()).into_par_iter().map(|i| initiative(cx, InitiativeIx::from(i), loaded)).collect::<Vec<_>>());
-    out.extend((0..plan.objectives.len()).into_par_iter().map(|o| objective(cx, ObjectiveIx::from(o))).collect::<Vec<_>>());
-    out.extend((0..plan.kpis.len()).into_par_iter().map(|k| kpi(cx, KpiIx::from(k))).collect::<Vec<_>>());
-    out.extend((0..plan.people.len()).into_par_iter().map(|p| person(cx, PersonIx::from(p))).collect::<Vec<_>>());
+    out.extend(
+        (0..plan.goals.len())
+            .into_par_iter()
+            .map(|g| goal(cx, GoalIx::from(g), loaded))
+            .collect::<Vec<_>>(),
+    );
+    out.extend(
+        (0..plan.departments.len())
+            .into_par_iter()
+            .map(|d| department(cx, DeptIx::from(d), loaded))
+            .collect::<Vec<_>>(),
+    );
+    out.extend(
+        (0..plan.initiatives.len())
+            .into_par_iter()
+            .map(|i| initiative(cx, InitiativeIx::from(i), loaded))
+            .collect::<Vec<_>>(),
+    );
+    out.extend(
+        (0..plan.objectives.len())
+            .into_par_iter()
+            .map(|o| objective(cx, ObjectiveIx::from(o)))
+            .collect::<Vec<_>>(),
+    );
+    out.extend(
+        (0..plan.kpis.len())
+            .into_par_iter()
+            .map(|k| kpi(cx, KpiIx::from(k)))
+            .collect::<Vec<_>>(),
+    );
+    out.extend(
+        (0..plan.people.len())
+            .into_par_iter()
+            .map(|p| person(cx, PersonIx::from(p)))
+            .collect::<Vec<_>>(),
+    );
+    out.extend(crate::render::overview::pages(cx));
     out
 }
 
-fn page(path: &str, template: &'static str, vars: Value) -> Page {
-    Page { path: path.to_string(), template, vars }
+pub fn page(path: &str, template: &'static str, vars: Value) -> Page {
+    Page {
+        path: path.to_string(),
+        template,
+        vars,
+    }
 }
 
 /// Variables every page receives: the site, the path back to the root, the navigation.
@@ -148,14 +243,18 @@ fn horizon_label(s: &Settings) -> String {
 
 fn strategy(cx: &Cx, loaded: &Loaded) -> Value {
     let plan = cx.plan;
-    let goals = refs::list((0..plan.goals.len()).map(GoalIx::from), |g| goal_summary(cx, g));
+    let goals = refs::list((0..plan.goals.len()).map(GoalIx::from), |g| {
+        goal_summary(cx, g)
+    });
     match &plan.strategy {
         Some(s) => json!({
             "page": { "title": s.title, "section": "strategy" },
             "strategy": { "title": s.title, "vision": s.vision, "mission": s.mission, "values": s.values, "body": cx.body(&s.body, loaded) },
             "goals": goals,
         }),
-        None => json!({ "page": { "title": "Strategy", "section": "strategy" }, "strategy": null, "goals": goals }),
+        None => {
+            json!({ "page": { "title": "Strategy", "section": "strategy" }, "strategy": null, "goals": goals })
+        }
     }
 }
 
@@ -169,11 +268,14 @@ fn goal_summary(cx: &Cx, g: GoalIx) -> Value {
         "kpi_count": cx.rel.goal_kpis[g.ix()].len(),
         "initiative_count": cx.rel.goal_initiatives[g.ix()].len(),
         "objective_count": cx.rel.goal_objectives[g.ix()].len(),
+        "progress": cx.an.rollups.goals[g.ix()].progress,
     })
 }
 
 fn goals(cx: &Cx) -> Value {
-    let list = refs::list((0..cx.plan.goals.len()).map(GoalIx::from), |g| goal_summary(cx, g));
+    let list = refs::list((0..cx.plan.goals.len()).map(GoalIx::from), |g| {
+        goal_summary(cx, g)
+    });
     let total: f64 = cx.plan.goals.iter().filter_map(|g| g.weight).sum();
     json!({ "page": { "title": "Strategic goals", "section": "goals" }, "goals": list, "weight_total": total })
 }
@@ -192,6 +294,7 @@ fn goal(cx: &Cx, g: GoalIx, loaded: &Loaded) -> Page {
         "kpis": refs::list(cx.rel.goal_kpis[g.ix()].iter().copied(), |k| kpi_summary(cx, k)),
         "objectives": refs::list(cx.rel.goal_objectives[g.ix()].iter().copied(), |o| objective_summary(cx, o)),
         "initiatives": refs::list(cx.rel.goal_initiatives[g.ix()].iter().copied(), |i| initiative_summary(cx, i)),
+        "rollup": rollup(&cx.an.rollups.goals[g.ix()].rows, cx.an.rollups.goals[g.ix()].progress),
     });
     page(&goal_url(goal), "goal.html", vars)
 }
@@ -211,7 +314,7 @@ fn dept_summary(cx: &Cx, d: DeptIx) -> Value {
 }
 
 /// Departments in tree order (each followed by its sub-departments).
-fn tree_order(plan: &Plan) -> Vec<DeptIx> {
+pub fn tree_order(plan: &Plan) -> Vec<DeptIx> {
     let mut out = Vec::new();
     let mut stack: Vec<DeptIx> = plan.roots().into_iter().rev().collect();
     while let Some(d) = stack.pop() {
@@ -245,7 +348,10 @@ fn department(cx: &Cx, d: DeptIx, loaded: &Loaded) -> Page {
         })
         .collect();
     let subtree = plan.subtree(d);
-    let mut sub_initiatives: Vec<InitiativeIx> = subtree.iter().flat_map(|s| cx.rel.dept_initiatives[s.ix()].iter().copied()).collect();
+    let mut sub_initiatives: Vec<InitiativeIx> = subtree
+        .iter()
+        .flat_map(|s| cx.rel.dept_initiatives[s.ix()].iter().copied())
+        .collect();
     sub_initiatives.sort();
     let vars = json!({
         "page": { "title": dept.name, "section": "departments" },
@@ -262,10 +368,10 @@ fn department(cx: &Cx, d: DeptIx, loaded: &Loaded) -> Page {
         "objectives": refs::list(cx.rel.dept_objectives[d.ix()].iter().copied(), |o| objective_summary(cx, o)),
         "kpis": refs::list(cx.rel.dept_kpis[d.ix()].iter().copied(), |k| kpi_summary(cx, k)),
         "initiatives": refs::list(cx.rel.dept_initiatives[d.ix()].iter().copied(), |i| initiative_summary(cx, i)),
-        "subtree_initiatives": refs::list(sub_initiatives, |i| initiative_summary(cx, i)),
+        "subtree_initiatives": refs::list(sub_initiatives.iter().copied(), |i| initiative_summary(cx, i)),
         "collaborations": refs::list(cx.rel.dept_collaborations[d.ix()].iter().copied(), |i| initiative_summary(cx, i)),
-        "budget": null,
-        "charts": {},
+        "budget": dept_budget(cx, d),
+        "charts": dept_charts(cx, d, &sub_initiatives),
     });
     page(&dept_url(dept), "department.html", vars)
 }
@@ -280,12 +386,76 @@ pub fn initiative_summary(cx: &Cx, i: InitiativeIx) -> Value {
         "start": init.start, "end": init.end,
         "priority": init.priority, "difficulty": init.difficulty, "impact": init.impact, "key": init.key,
         "budget": init.budget,
-        "status": null,
+        "status": cx.an.initiatives[i.ix()].status.state.as_str(),
+        "milestone_count": init.milestones.len(),
+    })
+}
+
+/// The check-in log, newest first; every entry links the entities it reports on.
+fn checkins(cx: &Cx, loaded: &Loaded) -> Value {
+    let plan = cx.plan;
+    let entries: Vec<Value> = plan
+        .checkins
+        .iter()
+        .rev()
+        .map(|c| {
+            let readings: Vec<Value> = c
+                .readings
+                .iter()
+                .map(|r| json!({ "kpi": refs::kpi(plan, r.kpi.to), "value": r.value, "note": r.note }))
+                .collect();
+            let updates: Vec<Value> = c
+                .updates
+                .iter()
+                .map(|u| json!({ "initiative": refs::initiative(plan, u.initiative.to), "status": u.status.as_str(), "progress": u.progress, "confidence": u.confidence, "forecast_end": u.forecast_end, "note": u.note }))
+                .collect();
+            let milestones: Vec<Value> = c
+                .milestones
+                .iter()
+                .map(|m| json!({ "initiative": refs::initiative(plan, m.initiative.to), "title": m.title, "done": m.done }))
+                .collect();
+            json!({
+                "date": c.date, "author": c.author, "file": loaded.sources.path(c.loc.file),
+                "after_as_of": c.date > plan.settings.as_of,
+                "readings": readings, "updates": updates, "milestones": milestones,
+            })
+        })
+        .collect();
+    json!({ "page": { "title": "Check-ins", "section": "checkins" }, "checkins": entries })
+}
+
+fn timeline(cx: &Cx) -> Value {
+    let plan = cx.plan;
+    let order = tree_order(plan);
+    let all: Vec<InitiativeIx> = (0..plan.initiatives.len())
+        .map(InitiativeIx::from)
+        .collect();
+    let svg = (!all.is_empty())
+        .then(|| figures::gantt(plan, cx.an, "Organization timeline", &all, &order));
+    let mut rows = all.clone();
+    let mut rank = vec![0; plan.departments.len()];
+    for (i, d) in order.iter().enumerate() {
+        rank[d.ix()] = i;
+    }
+    rows.sort_by_key(|&i| {
+        (
+            rank[plan.initiative(i).department.ix()],
+            plan.initiative(i).start,
+            plan.initiative(i).id.clone(),
+        )
+    });
+    json!({
+        "page": { "title": "Timeline", "section": "timeline" },
+        "charts": { "timeline": svg },
+        "initiatives": refs::list(rows, |i| initiative_summary(cx, i)),
     })
 }
 
 fn initiatives(cx: &Cx) -> Value {
-    let list = refs::list((0..cx.plan.initiatives.len()).map(InitiativeIx::from), |i| initiative_summary(cx, i));
+    let list = refs::list(
+        (0..cx.plan.initiatives.len()).map(InitiativeIx::from),
+        |i| initiative_summary(cx, i),
+    );
     json!({ "page": { "title": "Initiatives", "section": "initiatives" }, "initiatives": list })
 }
 
@@ -302,8 +472,15 @@ fn initiative(cx: &Cx, i: InitiativeIx, loaded: &Loaded) -> Page {
         .iter()
         .map(|t| json!({ "title": t.title, "owner": refs::opt(&t.owner, |p| refs::person(plan, p)), "start": t.start, "end": t.end, "fte": t.fte }))
         .collect();
-    let milestones: Vec<Value> = init.milestones.iter().map(|m| json!({ "title": m.title, "date": m.date })).collect();
-    let lines: Vec<Value> = cx.rel.initiative_lines[i.ix()].iter().map(|&l| budget_line(plan, l)).collect();
+    let milestones: Vec<Value> = init
+        .milestones
+        .iter()
+        .map(|m| json!({ "title": m.title, "date": m.date }))
+        .collect();
+    let lines: Vec<Value> = cx.rel.initiative_lines[i.ix()]
+        .iter()
+        .map(|&l| budget_line(cx, l))
+        .collect();
     let mut vars = initiative_summary(cx, i);
     let extra = json!({
         "team": refs::opt(&init.team, |t| refs::team(plan, t)),
@@ -318,8 +495,45 @@ fn initiative(cx: &Cx, i: InitiativeIx, loaded: &Loaded) -> Page {
         "body": cx.body(&init.body, loaded),
     });
     merge(&mut vars, extra);
-    let vars = json!({ "page": { "title": init.title, "section": "initiatives" }, "initiative": vars });
+    merge(&mut vars, initiative_progress(cx, i));
+    let vars =
+        json!({ "page": { "title": init.title, "section": "initiatives" }, "initiative": vars });
     page(&initiative_url(init), "initiative.html", vars)
+}
+
+/// Status, progress, slips, schedule and history of an initiative, from the analysis.
+fn initiative_progress(cx: &Cx, i: InitiativeIx) -> Value {
+    let (plan, an) = (cx.plan, cx.an);
+    let fig = &an.initiatives[i.ix()];
+    let sched = &an.schedule.initiatives[i.ix()];
+    let st = &fig.status;
+    let milestones: Vec<Value> = fig
+        .milestones
+        .iter()
+        .map(|m| json!({ "title": m.title, "date": m.date, "reached": m.reached, "slip_days": m.slip_days, "missed": m.missed }))
+        .collect();
+    let history: Vec<Value> = fig
+        .history
+        .iter()
+        .rev()
+        .map(|u| json!({ "date": u.date, "status": u.state.as_str(), "progress": u.progress, "confidence": u.confidence, "forecast_end": u.forecast_end, "note": u.note, "author": u.author }))
+        .collect();
+    json!({
+        "status_detail": {
+            "update_date": st.update_date, "progress": st.progress, "expected_progress": st.expected_progress,
+            "confidence": st.confidence, "forecast_end": st.forecast_end, "slip_days": st.slip_days, "note": st.note,
+            "done_on": fig.done_on,
+        },
+        "schedule": {
+            "slack_days": sched.slack_days, "incoming_slack_days": sched.incoming_slack_days,
+            "on_critical_path": sched.on_critical_path,
+            "upstream": refs::list(sched.upstream.iter().copied(), |u| refs::initiative(plan, u)),
+            "downstream": refs::list(sched.downstream.iter().copied(), |d| refs::initiative(plan, d)),
+        },
+        "milestones": milestones,
+        "history": history,
+        "history_chart": figures::progress_history(plan, an, i),
+    })
 }
 
 /// Mark a dependency edge whose dependency ends on or after its dependent starts.
@@ -328,14 +542,119 @@ fn with_late(mut v: Value, late: bool) -> Value {
     v
 }
 
-pub fn budget_line(plan: &Plan, l: usize) -> Value {
+pub fn budget_line(cx: &Cx, l: usize) -> Value {
+    let plan = cx.plan;
     let line = &plan.budget_lines[l];
+    let fig = &cx.an.budget.lines[l];
     json!({
         "department": refs::dept(plan, line.department),
         "category": line.category, "item": line.item,
         "initiative": refs::opt(&line.initiative, |i| refs::initiative(plan, i)),
-        "period": line.period, "planned": line.planned, "forecast": line.forecast, "actual": line.actual,
+        "period": line.period, "period_start": line.period.start.to_string(),
+        "planned": line.planned, "forecast": fig.forecast, "forecast_defaulted": fig.forecast_defaulted, "actual": line.actual,
     })
+}
+
+/// Planned, forecast and actual as templates show them, with the forecast variance.
+pub fn totals(t: &Totals) -> Value {
+    json!({
+        "planned": t.planned, "forecast": t.forecast, "actual": t.actual,
+        "variance": t.forecast_variance, "variance_negative": t.forecast_variance > Money::ZERO,
+        "lines": t.lines,
+    })
+}
+
+fn labelled(label: &str, t: &Totals) -> Value {
+    let mut v = totals(t);
+    merge(&mut v, json!({ "label": label }));
+    v
+}
+
+fn breakdown(b: &Breakdown) -> (Value, Value) {
+    let by_period = b
+        .by_quarter
+        .iter()
+        .map(|q| labelled(&q.label, &q.totals))
+        .collect();
+    let by_category = b.by_category.iter().map(|(c, t)| labelled(c, t)).collect();
+    (Value::Array(by_period), Value::Array(by_category))
+}
+
+fn dept_charts(cx: &Cx, d: DeptIx, initiatives: &[InitiativeIx]) -> Value {
+    let (plan, an) = (cx.plan, cx.an);
+    let name = &plan.department(d).name;
+    let sub = &an.budget.departments[d.ix()].subtree;
+    let timeline = (!initiatives.is_empty()).then(|| {
+        figures::gantt(
+            plan,
+            an,
+            &format!("{name}: initiatives"),
+            initiatives,
+            &tree_order(plan),
+        )
+    });
+    let has_budget = sub.totals.lines > 0;
+    let caps: Vec<(Period, Money)> = plan
+        .caps
+        .iter()
+        .filter(|c| c.department == d)
+        .map(|c| (c.period.clone(), c.amount))
+        .collect();
+    json!({
+        "timeline": timeline,
+        "budget_period": has_budget.then(|| figures::budget_by_period(plan, &format!("{name}: budget by quarter"), sub, &caps)),
+        "budget_category": has_budget.then(|| figures::budget_by_category(plan, &format!("{name}: budget by category"), sub)),
+    })
+}
+
+fn dept_budget(cx: &Cx, d: DeptIx) -> Value {
+    let b = &cx.an.budget.departments[d.ix()];
+    if b.subtree.totals.lines == 0 {
+        return Value::Null;
+    }
+    let (by_period, by_category) = breakdown(&b.subtree);
+    let caps: Vec<Value> = cx
+        .an
+        .budget
+        .caps
+        .iter()
+        .filter(|c| c.department == d)
+        .map(|c| json!({ "period": c.period, "amount": c.amount, "planned": c.planned, "headroom": c.amount - c.planned, "exceeded": c.exceeded }))
+        .collect();
+    json!({
+        "own": totals(&b.own.totals), "total": totals(&b.subtree.totals),
+        "lines": b.lines.iter().map(|&l| budget_line(cx, l)).collect::<Vec<_>>(),
+        "by_period": by_period, "by_category": by_category, "caps": caps,
+    })
+}
+
+fn budget_overview(cx: &Cx) -> Value {
+    let b = &cx.an.budget;
+    let (by_period, by_category) = breakdown(&b.org);
+    let by_department: Vec<Value> = tree_order(cx.plan)
+        .into_iter()
+        .map(|d| {
+            let dept = cx.plan.department(d);
+            let db = &b.departments[d.ix()];
+            json!({ "name": dept.name, "url": dept_url(dept), "depth": cx.plan.ancestors(d).len() - 1, "own": totals(&db.own.totals), "total": totals(&db.subtree.totals) })
+        })
+        .collect();
+    let budget = if b.org.totals.lines == 0 {
+        Value::Null
+    } else {
+        json!({ "total": totals(&b.org.totals), "by_period": by_period, "by_category": by_category, "by_department": by_department })
+    };
+    let charts = if b.org.totals.lines == 0 {
+        json!({})
+    } else {
+        let plan = cx.plan;
+        json!({
+            "budget_department": figures::budget_by_department(plan, cx.an, "Budget by department", &tree_order(plan)),
+            "budget_category": figures::budget_by_category(plan, "Budget by category", &b.org),
+            "budget_period": figures::budget_by_period(plan, "Budget by quarter", &b.org, &[]),
+        })
+    };
+    json!({ "page": { "title": "Budget", "section": "budget" }, "budget": budget, "charts": charts })
 }
 
 fn objective_summary(cx: &Cx, o: ObjectiveIx) -> Value {
@@ -347,7 +666,7 @@ fn objective_summary(cx: &Cx, o: ObjectiveIx) -> Value {
         "team": refs::opt(&obj.team, |t| refs::team(plan, t)),
         "goals": refs::refs(&obj.goals, |g| refs::goal(plan, g)),
         "key_results": obj.key_results.iter().map(|kr| json!({ "kpi": refs::kpi(plan, kr.kpi.to), "target": kr.target })).collect::<Vec<_>>(),
-        "progress": null,
+        "progress": cx.an.rollups.objectives[o.ix()].progress,
     })
 }
 
@@ -357,6 +676,7 @@ fn objective(cx: &Cx, o: ObjectiveIx) -> Page {
         "page": { "title": obj.title, "section": "departments" },
         "objective": objective_summary(cx, o),
         "initiatives": refs::list(cx.rel.objective_initiatives[o.ix()].iter().copied(), |i| initiative_summary(cx, i)),
+        "rollup": rollup(&cx.an.rollups.objectives[o.ix()].rows, cx.an.rollups.objectives[o.ix()].progress),
     });
     page(&objective_url(obj), "objective.html", vars)
 }
@@ -364,18 +684,24 @@ fn objective(cx: &Cx, o: ObjectiveIx) -> Page {
 fn kpi_summary(cx: &Cx, k: KpiIx) -> Value {
     let plan = cx.plan;
     let kpi = plan.kpi(k);
+    let st = &cx.an.kpis[k.ix()].status;
     json!({
         "id": kpi.id, "name": kpi.name, "url": kpi_url(kpi), "unit": kpi.unit,
         "direction": kpi.direction, "kind": kpi.kind, "frequency": kpi.frequency,
         "owner": refs::opt(&kpi.owner, |p| refs::person(plan, p)),
         "goal": refs::opt(&kpi.goal, |g| refs::goal(plan, g)),
         "department": kpi.department.map(|d| refs::dept(plan, d)),
-        "status": null, "latest": null, "stale": false, "chart": null,
+        "status": st.state.as_str(),
+        "latest": st.value.map(|v| json!({ "value": v, "date": st.reading_date })),
+        "stale": st.stale,
+        "status_detail": st,
     })
 }
 
 fn kpis(cx: &Cx) -> Value {
-    let list = refs::list((0..cx.plan.kpis.len()).map(KpiIx::from), |k| kpi_summary(cx, k));
+    let list = refs::list((0..cx.plan.kpis.len()).map(KpiIx::from), |k| {
+        kpi_summary(cx, k)
+    });
     json!({ "page": { "title": "KPIs", "section": "kpis" }, "kpis": list })
 }
 
@@ -386,7 +712,12 @@ fn kpi(cx: &Cx, k: KpiIx) -> Page {
     let readings: Vec<Value> = plan
         .checkins
         .iter()
-        .flat_map(|c| c.readings.iter().filter(|r| r.kpi.to == k).map(move |r| json!({ "date": c.date, "value": r.value, "note": r.note })))
+        .flat_map(|c| {
+            c.readings
+                .iter()
+                .filter(|r| r.kpi.to == k)
+                .map(move |r| json!({ "date": c.date, "value": r.value, "note": r.note }))
+        })
         .collect();
     merge(
         &mut vars,
@@ -395,6 +726,7 @@ fn kpi(cx: &Cx, k: KpiIx) -> Page {
             "targets": kpi.targets.iter().map(|t| json!({ "period": t.period, "value": t.value })).collect::<Vec<_>>(),
             "tolerance": kpi.tolerance,
             "readings": readings,
+            "chart": figures::kpi(plan, cx.an, k),
             "initiatives": refs::list(cx.rel.kpi_initiatives[k.ix()].iter().copied(), |i| refs::initiative(plan, i)),
             "objectives": refs::list(cx.rel.kpi_objectives[k.ix()].iter().copied(), |o| refs::objective(plan, o)),
         }),
@@ -415,7 +747,9 @@ fn person_summary(cx: &Cx, p: PersonIx) -> Value {
 }
 
 fn people(cx: &Cx) -> Value {
-    let list = refs::list((0..cx.plan.people.len()).map(PersonIx::from), |p| person_summary(cx, p));
+    let list = refs::list((0..cx.plan.people.len()).map(PersonIx::from), |p| {
+        person_summary(cx, p)
+    });
     json!({ "page": { "title": "People", "section": "people" }, "people": list })
 }
 
@@ -453,6 +787,11 @@ fn person(cx: &Cx, p: PersonIx) -> Page {
     page(&person_url(person), "person.html", vars)
 }
 
+/// A roll-up's figure and the rows that show how it was reached.
+fn rollup(rows: &[crate::analyze::rollup::Row], progress: Option<f64>) -> Value {
+    json!({ "progress": progress, "rows": rows })
+}
+
 /// Add the keys of `extra` (an object) to `base` (an object).
 pub fn merge(base: &mut Value, extra: Value) {
     if let (Value::Object(b), Value::Object(e)) = (base, extra) {
@@ -461,7 +800,11 @@ pub fn merge(base: &mut Value, extra: Value) {
 }
 
 /// Render pages with the theme into site files.
-pub fn render_pages(tera: &tera::Tera, plan: &Plan, pages: Vec<Page>) -> Result<BTreeMap<String, Vec<u8>>, tera::Error> {
+pub fn render_pages(
+    tera: &tera::Tera,
+    plan: &Plan,
+    pages: Vec<Page>,
+) -> Result<BTreeMap<String, Vec<u8>>, tera::Error> {
     pages
         .into_par_iter()
         .map(|p| {

@@ -38,8 +38,14 @@ fn table<T>(n: usize) -> Vec<Vec<T>> {
 
 impl Relations {
     pub fn new(plan: &Plan) -> Relations {
-        let (ng, np, nd, nk, no, ni) =
-            (plan.goals.len(), plan.people.len(), plan.departments.len(), plan.kpis.len(), plan.objectives.len(), plan.initiatives.len());
+        let (ng, np, nd, nk, no, ni) = (
+            plan.goals.len(),
+            plan.people.len(),
+            plan.departments.len(),
+            plan.kpis.len(),
+            plan.objectives.len(),
+            plan.initiatives.len(),
+        );
         let mut r = Relations {
             dependents: table(ni),
             goal_initiatives: table(ng),

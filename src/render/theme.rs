@@ -38,14 +38,37 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "person.html",
     "timeline.html",
     "budget.html",
+    "checkins.html",
+    "coordination.html",
+    "resources.html",
+    "focus.html",
+    "appraisal.html",
+    "scorecard.html",
     "404.html",
 );
 
 /// The default theme's static files: site path → bytes.
 pub const ASSETS: &[(&str, &[u8])] = &[
-    ("assets/style.css", include_bytes!("../../themes/default/static/style.css")),
-    ("assets/app.js", include_bytes!("../../themes/default/static/app.js")),
-    ("assets/fonts/DejaVuSans.ttf", include_bytes!("../../themes/default/static/fonts/DejaVuSans.ttf")),
+    (
+        "assets/style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "assets/app.js",
+        include_bytes!("../../themes/default/static/app.js"),
+    ),
+    (
+        "assets/fonts/DejaVuSans.ttf",
+        include_bytes!("../../themes/default/static/fonts/DejaVuSans.ttf"),
+    ),
+    (
+        "assets/fonts/DejaVuSans-Bold.ttf",
+        include_bytes!("../../themes/default/static/fonts/DejaVuSans-Bold.ttf"),
+    ),
+    (
+        "assets/fonts/DejaVu-LICENSE.txt",
+        include_bytes!("../../themes/default/static/fonts/DejaVu-LICENSE.txt"),
+    ),
 ];
 
 /// Templates ready to render, and the static files that go with them.
@@ -56,9 +79,14 @@ pub struct Theme {
 
 /// Assemble the theme for a plan: built-in or named theme, then the plan's overrides.
 pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> {
-    let mut templates: BTreeMap<String, (String, Option<Loc>)> =
-        TEMPLATES.iter().map(|(n, t)| (n.to_string(), (t.to_string(), None))).collect();
-    let mut assets: BTreeMap<String, Vec<u8>> = ASSETS.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
+    let mut templates: BTreeMap<String, (String, Option<Loc>)> = TEMPLATES
+        .iter()
+        .map(|(n, t)| (n.to_string(), (t.to_string(), None)))
+        .collect();
+    let mut assets: BTreeMap<String, Vec<u8>> = ASSETS
+        .iter()
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .collect();
     let mut diags = Vec::new();
     let mut theme_found = settings.theme == "default";
     for (rel, kind, bytes) in &loaded.assets {
@@ -66,7 +94,10 @@ pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnosti
             FileKind::Theme { theme, rel: inner } if *theme == settings.theme => {
                 theme_found = true;
                 if let Some(name) = inner.strip_prefix("templates/") {
-                    templates.insert(name.to_string(), (text(rel, bytes, &mut diags, settings), None));
+                    templates.insert(
+                        name.to_string(),
+                        (text(rel, bytes, &mut diags, settings), None),
+                    );
                 } else if let Some(file) = inner.strip_prefix("static/") {
                     assets.insert(format!("assets/{file}"), bytes.clone());
                 }
@@ -84,8 +115,15 @@ pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnosti
     }
     if !theme_found {
         diags.push(
-            Diagnostic::new(codes::BAD_VALUE, Loc::file(settings.file), format!("theme `{}` not found", settings.theme))
-                .help(format!("put the theme in themes/{}/ or use theme = \"default\"", settings.theme)),
+            Diagnostic::new(
+                codes::BAD_VALUE,
+                Loc::file(settings.file),
+                format!("theme `{}` not found", settings.theme),
+            )
+            .help(format!(
+                "put the theme in themes/{}/ or use theme = \"default\"",
+                settings.theme
+            )),
         );
     }
     if !diags.is_empty() {
@@ -93,6 +131,7 @@ pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnosti
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(escape_html);
     let raw: Vec<(String, String)> = templates.into_iter().map(|(n, (t, _))| (n, t)).collect();
     if let Err(e) = tera.add_raw_templates(raw) {
         return Err(vec![template_error(&e, loaded)]);
@@ -105,7 +144,11 @@ fn text(rel: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>, settings: &Setting
     match String::from_utf8(bytes.to_vec()) {
         Ok(t) => t,
         Err(_) => {
-            diags.push(Diagnostic::new(codes::NOT_UTF8, Loc::file(settings.file), format!("template {rel} is not UTF-8")));
+            diags.push(Diagnostic::new(
+                codes::NOT_UTF8,
+                Loc::file(settings.file),
+                format!("template {rel} is not UTF-8"),
+            ));
             String::new()
         }
     }
@@ -132,40 +175,95 @@ pub fn template_error(e: &tera::Error, loaded: &Loaded) -> Diagnostic {
         Some(rel) => format!("the plan overrides this template in {rel}; the message gives the line and column in it"),
         None => "the message names the template and, for syntax errors, the line and column in it".to_string(),
     };
-    Diagnostic { code: codes::TEMPLATE, message: format!("template error: {msg}"), loc: None, help: Some(help), related: Vec::new() }
+    Diagnostic {
+        code: codes::TEMPLATE,
+        message: format!("template error: {msg}"),
+        loc: None,
+        help: Some(help),
+        related: Vec::new(),
+    }
+}
+
+/// HTML escaping for text and attribute values. Unlike tera's default it leaves `/` alone:
+/// escaping it buys no safety inside quoted attributes and makes every link unreadable.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn register_filters(tera: &mut Tera, s: &Settings) {
     let loc = Locale::new(s.language);
     let code = s.currency.code.clone();
     let minor = s.currency.minor_units;
-    tera.register_filter("money", move |v: &Value, _: &std::collections::HashMap<String, Value>| {
-        Ok(Value::String(money_of(v).map_or_else(String::new, |m| loc.money(m, &code, minor))))
-    });
-    tera.register_filter("amount", move |v: &Value, _: &std::collections::HashMap<String, Value>| {
-        Ok(Value::String(money_of(v).map_or_else(String::new, |m| loc.amount(m, minor))))
-    });
-    tera.register_filter("date", move |v: &Value, _: &std::collections::HashMap<String, Value>| {
-        let d = v.as_str().and_then(|s| s.parse::<Date>().ok());
-        Ok(Value::String(d.map_or_else(String::new, |d| loc.date(d))))
-    });
-    tera.register_filter("num", move |v: &Value, args: &std::collections::HashMap<String, Value>| {
-        let dp = args.get("dp").and_then(Value::as_u64).unwrap_or(0) as u32;
-        Ok(Value::String(v.as_f64().map_or_else(|| "–".into(), |x| loc.number(x, dp))))
-    });
-    tera.register_filter("value", move |v: &Value, _: &std::collections::HashMap<String, Value>| {
-        Ok(Value::String(v.as_f64().map_or_else(|| "–".into(), |x| loc.value(x))))
-    });
-    tera.register_filter("pct", move |v: &Value, args: &std::collections::HashMap<String, Value>| {
-        let dp = args.get("dp").and_then(Value::as_u64).unwrap_or(0) as u32;
-        Ok(Value::String(v.as_f64().map_or_else(|| "–".into(), |x| loc.percent(x, dp))))
-    });
+    tera.register_filter(
+        "money",
+        move |v: &Value, _: &std::collections::HashMap<String, Value>| {
+            Ok(Value::String(
+                money_of(v).map_or_else(String::new, |m| loc.money(m, &code, minor)),
+            ))
+        },
+    );
+    tera.register_filter(
+        "amount",
+        move |v: &Value, _: &std::collections::HashMap<String, Value>| {
+            Ok(Value::String(
+                money_of(v).map_or_else(String::new, |m| loc.amount(m, minor)),
+            ))
+        },
+    );
+    tera.register_filter(
+        "date",
+        move |v: &Value, _: &std::collections::HashMap<String, Value>| {
+            let d = v.as_str().and_then(|s| s.parse::<Date>().ok());
+            Ok(Value::String(d.map_or_else(String::new, |d| loc.date(d))))
+        },
+    );
+    tera.register_filter(
+        "num",
+        move |v: &Value, args: &std::collections::HashMap<String, Value>| {
+            let dp = args.get("dp").and_then(Value::as_u64).unwrap_or(0) as u32;
+            Ok(Value::String(
+                v.as_f64().map_or_else(|| "–".into(), |x| loc.number(x, dp)),
+            ))
+        },
+    );
+    tera.register_filter(
+        "value",
+        move |v: &Value, _: &std::collections::HashMap<String, Value>| {
+            Ok(Value::String(
+                v.as_f64().map_or_else(|| "–".into(), |x| loc.value(x)),
+            ))
+        },
+    );
+    tera.register_filter(
+        "pct",
+        move |v: &Value, args: &std::collections::HashMap<String, Value>| {
+            let dp = args.get("dp").and_then(Value::as_u64).unwrap_or(0) as u32;
+            Ok(Value::String(
+                v.as_f64()
+                    .map_or_else(|| "–".into(), |x| loc.percent(x, dp)),
+            ))
+        },
+    );
 }
 
 fn money_of(v: &Value) -> Option<Money> {
     match v {
         Value::String(s) => Money::parse(s),
-        Value::Number(n) => n.as_i64().map(Money::from_int).or_else(|| n.as_f64().and_then(Decimal::from_f64_retain).map(Money)),
+        Value::Number(n) => n
+            .as_i64()
+            .map(Money::from_int)
+            .or_else(|| n.as_f64().and_then(Decimal::from_f64_retain).map(Money)),
         _ => None,
     }
 }

@@ -73,8 +73,8 @@ fn line_at(sources: &Sources, loc: crate::diag::Loc) -> Option<String> {
 /// What a build produced: the site and its warnings, or every problem (errors and warnings).
 pub type Built = Result<(Site, Vec<Problem>), Vec<Problem>>;
 
-/// Run the whole pipeline on `plan_dir` (never reading `plan_dir/public`) and keep the site in
-/// memory. The same rules as `plansite build`: any error means no site.
+/// Run the whole pipeline on `plan_dir` (load, parse, check, analyze, render; never reading
+/// `plan_dir/public`) and keep the site in memory. The same rules as `plansite build`: any error means no site.
 pub fn build_in_memory(plan_dir: &Path) -> Built {
     let output = plan_dir.join("public");
     let project = match crate::read_plan(plan_dir, Some(&output)) {
@@ -95,7 +95,15 @@ pub fn build_in_memory(plan_dir: &Path) -> Built {
             return Err(problems);
         }
     };
-    match crate::render::render_site(model, &project.loaded) {
+    let computed;
+    let analysis = match project.analysis.as_ref() {
+        Some(a) => a,
+        None => {
+            computed = crate::analyze::analyze(model);
+            &computed
+        }
+    };
+    match crate::render::render_site(model, analysis, &project.loaded) {
         Ok(site) => Ok((site, problems)),
         Err(diags) => {
             problems.extend(diags.iter().map(|d| Problem::from_diagnostic(d, sources)));

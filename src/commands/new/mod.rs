@@ -102,16 +102,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn starter_reads_without_errors_or_warnings() {
-        let mut loaded = crate::load::Loaded::default();
-        for (rel, text) in STARTER {
-            if let Some(kind) = crate::load::classify(rel) {
-                crate::load::add_file(&mut loaded, rel.to_string(), kind, text.as_bytes().to_vec());
-            }
-        }
-        let (plan, diags) = crate::parse::parse(&loaded);
-        let all: Vec<_> = loaded.diagnostics.iter().chain(&diags).collect();
-        assert!(all.is_empty(), "{all:#?}");
-        assert!(plan.is_some());
+    fn starter_checks_without_errors_or_warnings() {
+        let files = STARTER
+            .iter()
+            .map(|(rel, text)| (rel.to_string(), text.as_bytes().to_vec()))
+            .collect();
+        let project = crate::read_plan_from_memory(files);
+        assert!(project.diagnostics.is_empty(), "{:#?}", project.diagnostics);
+        assert!(!project.has_errors());
     }
 }

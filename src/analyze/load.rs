@@ -1,0 +1,472 @@
+//! load: resource load per person and calendar month, over-allocation, and load per
+//! department for the resource-load chart.
+//!
+//! Each allocation (and each task that gives an `fte`) counts its FTE in every calendar month it
+//! touches, prorated by the calendar days it covers in that month: an allocation from the 16th
+//! of a 30-day month counts 15/30 of its FTE there. A task without dates runs over its
+//! initiative's dates. Cancelled initiatives still count: their dates and allocations are what
+//! the authors wrote, and the check that warns about them is the one place to decide otherwise.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use super::budget::post_order;
+use super::ser;
+use crate::diag::Loc;
+use crate::model::{Date, InitiativeIx, Month, PersonIx, Plan};
+
+/// Load above capacity by more than this is over-allocation (float sums of shares).
+pub const TOLERANCE: f64 = 1e-9;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Allocation,
+    Task,
+}
+
+/// One allocation or task's part of a person's month.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Contribution {
+    #[serde(serialize_with = "ser::ix")]
+    pub initiative: InitiativeIx,
+    pub kind: SourceKind,
+    /// The task's title (none for an allocation).
+    pub title: Option<String>,
+    /// The FTE as written.
+    pub fte: f64,
+    /// The FTE prorated to the days covered in the month.
+    pub load: f64,
+    #[serde(skip)]
+    pub loc: Loc,
+}
+
+/// A person's load in one month.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MonthLoad {
+    #[serde(serialize_with = "ser::month")]
+    pub month: Month,
+    pub load: f64,
+    pub capacity: f64,
+    pub over: bool,
+    pub contributions: Vec<Contribution>,
+}
+
+/// A run of consecutive over-allocated months.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OverRun {
+    #[serde(serialize_with = "ser::month")]
+    pub first: Month,
+    #[serde(serialize_with = "ser::month")]
+    pub last: Month,
+    /// The highest load in the run.
+    pub peak: f64,
+    /// Where to point a diagnostic: the largest contribution in the run's first month.
+    #[serde(skip)]
+    pub loc: Option<Loc>,
+}
+
+/// One person's load over time.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PersonLoad {
+    pub capacity: f64,
+    /// Months with any load, in order.
+    pub months: Vec<MonthLoad>,
+    pub over: Vec<OverRun>,
+}
+
+/// Load and capacity of a group of people in one month.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct GroupMonth {
+    #[serde(serialize_with = "ser::month")]
+    pub month: Month,
+    pub load: f64,
+    pub capacity: f64,
+}
+
+/// Load of the people of a department and all departments under it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DeptLoad {
+    pub people: usize,
+    pub capacity: f64,
+    /// One entry per month of `Load::months`.
+    pub months: Vec<GroupMonth>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Load {
+    /// The months from the first to the last with any load (the charts' axis).
+    #[serde(serialize_with = "months")]
+    pub months: Vec<Month>,
+    /// By `PersonIx`.
+    pub people: Vec<PersonLoad>,
+    /// By `DeptIx`: the people of the department and its descendants.
+    pub departments: Vec<DeptLoad>,
+    /// Everyone, one entry per month of `months`.
+    pub org: Vec<GroupMonth>,
+    /// Initiatives that allocate nobody.
+    #[serde(serialize_with = "ser::ixs")]
+    pub unallocated: Vec<InitiativeIx>,
+}
+
+fn months<S: serde::Serializer>(v: &[Month], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|m| m.to_string()))
+}
+
+/// The share of each calendar month that `from..=to` covers, in days.
+pub fn month_shares(from: Date, to: Date) -> Vec<(Month, f64)> {
+    if to < from {
+        return Vec::new();
+    }
+    let (first, last) = (Month::of(from), Month::of(to));
+    (first.0..=last.0)
+        .map(Month)
+        .map(|m| {
+            let s = from.max(m.first_day());
+            let e = to.min(m.last_day());
+            let days = (e - s).num_days() + 1;
+            (m, days as f64 / m.days() as f64)
+        })
+        .collect()
+}
+
+/// Every (person, contribution-before-proration, from, to) of the plan.
+struct Source {
+    person: PersonIx,
+    from: Date,
+    to: Date,
+    c: Contribution,
+}
+
+fn sources(plan: &Plan) -> Vec<Source> {
+    let mut out = Vec::new();
+    for (i, ini) in plan.initiatives.iter().enumerate() {
+        let initiative = InitiativeIx::from(i);
+        for a in &ini.allocations {
+            out.push(Source {
+                person: a.person.to,
+                from: a.from,
+                to: a.to,
+                c: Contribution {
+                    initiative,
+                    kind: SourceKind::Allocation,
+                    title: None,
+                    fte: a.fte,
+                    load: 0.0,
+                    loc: a.loc,
+                },
+            });
+        }
+        for t in &ini.tasks {
+            let (Some(fte), Some(owner)) = (t.fte, &t.owner) else {
+                continue;
+            };
+            out.push(Source {
+                person: owner.to,
+                from: t.start.unwrap_or(ini.start),
+                to: t.end.unwrap_or(ini.end),
+                c: Contribution {
+                    initiative,
+                    kind: SourceKind::Task,
+                    title: Some(t.title.clone()),
+                    fte,
+                    load: 0.0,
+                    loc: t.loc,
+                },
+            });
+        }
+    }
+    out
+}
+
+/// Compute every load figure.
+pub fn load(plan: &Plan) -> Load {
+    let mut per: Vec<BTreeMap<Month, Vec<Contribution>>> = vec![BTreeMap::new(); plan.people.len()];
+    for s in sources(plan) {
+        let Some(p) = per.get_mut(s.person.ix()) else {
+            continue;
+        };
+        for (m, share) in month_shares(s.from, s.to) {
+            let mut c = s.c.clone();
+            c.load = c.fte * share;
+            p.entry(m).or_default().push(c);
+        }
+    }
+    let people: Vec<PersonLoad> = plan
+        .people
+        .par_iter()
+        .zip(per)
+        .map(|(person, months)| person_load(person.capacity, months))
+        .collect();
+    let axis = axis(&people);
+    let everyone: Vec<usize> = (0..people.len()).collect();
+    let org = group(plan, &people, &axis, &everyone);
+    let departments = departments(plan, &people, &axis);
+    let unallocated = plan
+        .initiatives
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.allocations.is_empty())
+        .map(|(i, _)| InitiativeIx::from(i))
+        .collect();
+    Load {
+        months: axis,
+        people,
+        departments,
+        org: org.months,
+        unallocated,
+    }
+}
+
+fn person_load(capacity: f64, months: BTreeMap<Month, Vec<Contribution>>) -> PersonLoad {
+    let months: Vec<MonthLoad> = months
+        .into_iter()
+        .map(|(month, contributions)| {
+            let load: f64 = contributions.iter().map(|c| c.load).sum();
+            MonthLoad {
+                month,
+                load,
+                capacity,
+                over: load > capacity + TOLERANCE,
+                contributions,
+            }
+        })
+        .collect();
+    let over = over_runs(&months);
+    PersonLoad {
+        capacity,
+        months,
+        over,
+    }
+}
+
+/// Consecutive over-allocated months grouped into runs.
+fn over_runs(months: &[MonthLoad]) -> Vec<OverRun> {
+    let mut runs: Vec<OverRun> = Vec::new();
+    for m in months.iter().filter(|m| m.over) {
+        match runs.last_mut() {
+            Some(r) if r.last.next() == m.month => {
+                r.last = m.month;
+                r.peak = r.peak.max(m.load);
+            }
+            _ => runs.push(OverRun {
+                first: m.month,
+                last: m.month,
+                peak: m.load,
+                loc: m
+                    .contributions
+                    .iter()
+                    .max_by(|a, b| a.load.total_cmp(&b.load))
+                    .map(|c| c.loc),
+            }),
+        }
+    }
+    runs
+}
+
+/// Every month from the first to the last with any load.
+fn axis(people: &[PersonLoad]) -> Vec<Month> {
+    let first = people
+        .iter()
+        .filter_map(|p| p.months.first())
+        .map(|m| m.month)
+        .min();
+    let last = people
+        .iter()
+        .filter_map(|p| p.months.last())
+        .map(|m| m.month)
+        .max();
+    match (first, last) {
+        (Some(f), Some(l)) => (f.0..=l.0).map(Month).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Load of the people `members` (indices), on the axis.
+fn group(plan: &Plan, people: &[PersonLoad], axis: &[Month], members: &[usize]) -> DeptLoad {
+    let mut load = vec![0.0; axis.len()];
+    let (mut n, mut capacity) = (0, 0.0);
+    let start = axis.first().map_or(0, |m| m.0);
+    for &i in members {
+        let Some(p) = people.get(i) else { continue };
+        n += 1;
+        capacity += plan.people[i].capacity;
+        for m in &p.months {
+            if let Some(x) = load.get_mut((m.month.0 - start) as usize) {
+                *x += m.load;
+            }
+        }
+    }
+    DeptLoad {
+        people: n,
+        capacity,
+        months: axis
+            .iter()
+            .zip(load)
+            .map(|(&month, load)| GroupMonth {
+                month,
+                load,
+                capacity,
+            })
+            .collect(),
+    }
+}
+
+/// Each department's own people, then summed bottom-up with the departments under it.
+fn departments(plan: &Plan, people: &[PersonLoad], axis: &[Month]) -> Vec<DeptLoad> {
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); plan.departments.len()];
+    for (i, p) in plan.people.iter().enumerate() {
+        if let Some(m) = p
+            .department
+            .as_ref()
+            .and_then(|r| members.get_mut(r.to.ix()))
+        {
+            m.push(i);
+        }
+    }
+    let mut sub: Vec<DeptLoad> = members
+        .iter()
+        .map(|m| group(plan, people, axis, m))
+        .collect();
+    for d in post_order(plan) {
+        let children = plan.department(d).children.clone();
+        for c in children {
+            let child = sub[c.ix()].clone();
+            let me = &mut sub[d.ix()];
+            me.people += child.people;
+            me.capacity += child.capacity;
+            for (a, b) in me.months.iter_mut().zip(&child.months) {
+                a.load += b.load;
+            }
+        }
+        let cap = sub[d.ix()].capacity;
+        for m in &mut sub[d.ix()].months {
+            m.capacity = cap;
+        }
+    }
+    sub
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::testutil::{d, dept, plan, plan_toml};
+
+    const PEOPLE: &str = "[[person]]\nid = \"ann\"\nname = \"Ann\"\ndepartment = \"a\"\n\
+        [[person]]\nid = \"bob\"\nname = \"Bob\"\ndepartment = \"a-sub\"\ncapacity = 0.5\n\
+        [[person]]\nid = \"cat\"\nname = \"Cat\"\n";
+
+    const X: &str = "+++\ntitle = \"X\"\nowner = \"ann\"\nstart = 2026-04-01\nend = 2026-12-31\n\
+        [[allocation]]\nperson = \"ann\"\nfte = 0.5\nfrom = 2026-04-16\nto = 2026-06-30\n\
+        [[allocation]]\nperson = \"ann\"\nfte = 0.6\nfrom = 2026-05-01\nto = 2026-07-31\n\
+        [[allocation]]\nperson = \"ann\"\nfte = 1.5\nfrom = 2026-09-01\nto = 2026-09-30\n\
+        [[allocation]]\nperson = \"bob\"\nfte = 0.5\n\
+        [[task]]\ntitle = \"Docs\"\nowner = \"ann\"\nstart = 2026-06-01\nend = 2026-06-15\nfte = 0.2\n\
+        [[task]]\ntitle = \"Review\"\nowner = \"bob\"\n+++\n";
+    const Y: &str =
+        "+++\ntitle = \"Y\"\nowner = \"cat\"\nstart = 2026-04-01\nend = 2026-04-30\n+++\n";
+
+    fn fixture() -> (Plan, Load) {
+        let p = plan(&[
+            ("plan.toml", &plan_toml(1, "2026-06-30")),
+            ("people.toml", PEOPLE),
+            ("departments/a/department.md", &dept("A", None)),
+            ("departments/a-sub/department.md", &dept("Sub", Some("a"))),
+            ("departments/a/initiatives/x.md", X),
+            ("departments/a/initiatives/y.md", Y),
+        ]);
+        let l = load(&p);
+        (p, l)
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn month_shares_count_calendar_days() {
+        let s = month_shares(d("2024-02-10"), d("2024-03-05"));
+        assert_eq!(
+            s,
+            [
+                (Month::new(2024, 2), 20.0 / 29.0),
+                (Month::new(2024, 3), 5.0 / 31.0)
+            ]
+        );
+        assert!(month_shares(d("2024-03-05"), d("2024-03-04")).is_empty());
+    }
+
+    #[test]
+    fn person_load_prorates_mid_month_starts_and_counts_tasks_with_fte() {
+        let (p, l) = fixture();
+        let ann = &l.people[p.index.people["ann"].ix()];
+        let by: Vec<(String, f64)> = ann
+            .months
+            .iter()
+            .map(|m| (m.month.to_string(), m.load))
+            .collect();
+        // April: 0.5 × 15/30; May: 0.5 + 0.6; June: 0.5 + 0.6 + 0.2 × 15/30; July 0.6; Sept 1.5.
+        let want = [
+            ("2026-04", 0.25),
+            ("2026-05", 1.1),
+            ("2026-06", 1.2),
+            ("2026-07", 0.6),
+            ("2026-09", 1.5),
+        ];
+        assert_eq!(by.len(), want.len());
+        for ((m, v), (wm, wv)) in by.iter().zip(want) {
+            assert_eq!(m, wm);
+            assert!(close(*v, wv), "{m}: {v} vs {wv}");
+        }
+        assert_eq!(ann.months[2].contributions.len(), 3);
+    }
+
+    #[test]
+    fn over_allocation_runs_and_tolerance() {
+        let (p, l) = fixture();
+        let ann = &l.people[p.index.people["ann"].ix()];
+        let runs: Vec<_> = ann
+            .over
+            .iter()
+            .map(|r| (r.first.to_string(), r.last.to_string()))
+            .collect();
+        assert_eq!(
+            runs,
+            [
+                ("2026-05".into(), "2026-06".into()),
+                ("2026-09".into(), "2026-09".into())
+            ]
+        );
+        assert!(close(ann.over[0].peak, 1.2));
+        // Pointed at the largest contribution of May: the 0.6 allocation (line 5 of x.md).
+        let loc = ann.over[0].loc.unwrap();
+        let x = &p.initiatives[p.index.initiatives["x"].ix()];
+        assert_eq!(loc, x.allocations[1].loc);
+        // Bob: 0.5 of 0.5 every month is full, not over.
+        let bob = &l.people[p.index.people["bob"].ix()];
+        assert_eq!(bob.months.len(), 9);
+        assert!(bob.over.is_empty());
+    }
+
+    #[test]
+    fn department_load_includes_descendants() {
+        let (p, l) = fixture();
+        assert_eq!(l.months.len(), 9); // April to December 2026
+        let a = &l.departments[p.index.departments["a"].ix()];
+        assert_eq!((a.people, a.capacity), (2, 1.5));
+        assert!(close(a.months[0].load, 0.75));
+        assert!(close(a.months[1].load, 1.6));
+        assert_eq!(a.months[1].capacity, 1.5);
+        let sub = &l.departments[p.index.departments["a-sub"].ix()];
+        assert_eq!((sub.people, sub.capacity), (1, 0.5));
+        assert!(close(sub.months[8].load, 0.5));
+        assert_eq!(l.org[0].capacity, 2.5);
+        let unallocated: Vec<_> = l
+            .unallocated
+            .iter()
+            .map(|i| p.initiative(*i).id.as_str())
+            .collect();
+        assert_eq!(unallocated, ["y"]);
+    }
+}

@@ -1,0 +1,176 @@
+//! analyze: the derived figures of a plan, pure functions of the `Plan`.
+//!
+//! Every figure the site shows beyond what the authors wrote is computed here, once, so that
+//! pages, charts and the JSON export agree. Each concern has its own module; `analyze` runs
+//! them (in parallel where they do not depend on each other) and gathers the results.
+//!
+//! Conventions shared by every module:
+//! - Money is summed exactly (`Money`); percentages are `f64` 0–100.
+//! - Vectors named after an entity kind (`kpis`, `initiatives`, `departments`, …) are indexed by
+//!   that entity's index in the `Plan`; maps are `BTreeMap`s, so output order never depends on
+//!   hashing.
+//! - "Elapsed share" of a span of days at a date counts whole days, the status date included:
+//!   `(at − first + 1) / (last − first + 1)`, clamped to 0–1. So on the first day of a quarter
+//!   1/90 of it has elapsed, and on its last day all of it.
+
+pub mod appraisal;
+pub mod budget;
+pub mod coordination;
+pub mod dashboard;
+pub mod diagnostics;
+pub mod initiative;
+pub mod kpi;
+pub mod load;
+pub mod rollup;
+pub mod schedule;
+pub(crate) mod ser;
+#[cfg(test)]
+pub(crate) mod testutil;
+
+use crate::model::{Date, Plan};
+
+/// Every derived figure of a plan.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Analysis {
+    /// The status date every figure is computed at.
+    #[serde(serialize_with = "ser::date")]
+    pub as_of: Date,
+    pub budget: budget::Budget,
+    /// By `KpiIx`.
+    pub kpis: Vec<kpi::KpiFigures>,
+    /// By `InitiativeIx`.
+    pub initiatives: Vec<initiative::InitiativeFigures>,
+    pub schedule: schedule::Schedule,
+    pub load: load::Load,
+    pub rollups: rollup::Rollups,
+    pub coordination: coordination::Coordination,
+    /// None when the plan has no appraisal.toml.
+    pub appraisal: Option<appraisal::Appraisals>,
+    pub dashboard: dashboard::Dashboard,
+}
+
+/// Compute every derived figure of `plan`. The independent parts run in parallel; the result
+/// does not depend on scheduling.
+pub fn analyze(plan: &Plan) -> Analysis {
+    let ((budget, kpis), (initiatives, load)) = rayon::join(
+        || {
+            rayon::join(
+                || budget::budget(plan),
+                || kpi::kpis(plan, &checkin_dates(plan)),
+            )
+        },
+        || rayon::join(|| initiative::initiatives(plan), || load::load(plan)),
+    );
+    let cancelled: Vec<bool> = initiatives
+        .iter()
+        .map(|f| f.status.state == initiative::InitiativeState::Cancelled)
+        .collect();
+    let schedule = schedule::schedule(plan, &cancelled);
+    let readings: Vec<&[kpi::ReadingPoint]> = kpis.iter().map(|f| f.readings.as_slice()).collect();
+    Analysis {
+        as_of: plan.settings.as_of,
+        rollups: rollup::rollups(plan, &kpis, &initiatives),
+        coordination: coordination::coordination(plan, &schedule.edges, &initiatives),
+        appraisal: appraisal::appraisals(plan, readings, &initiatives, &budget.lines),
+        dashboard: dashboard::dashboard(plan, &kpis, &initiatives, &budget.lines),
+        budget,
+        kpis,
+        initiatives,
+        schedule,
+        load,
+    }
+}
+
+/// The distinct check-in dates of the plan, in order.
+pub fn checkin_dates(plan: &Plan) -> Vec<Date> {
+    let mut v: Vec<Date> = plan.checkins.iter().map(|c| c.date).collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Share of the days `first..=last` that have elapsed at the end of day `at`, 0–1.
+pub fn elapsed_share(first: Date, last: Date, at: Date) -> f64 {
+    let total = (last - first).num_days() + 1;
+    if total <= 0 {
+        return if at >= first { 1.0 } else { 0.0 };
+    }
+    let done = ((at - first).num_days() + 1).clamp(0, total);
+    done as f64 / total as f64
+}
+
+/// Days from `a` to `b` (positive when `b` is later).
+pub fn days_between(a: Date, b: Date) -> i64 {
+    (b - a).num_days()
+}
+
+/// A number as people read it in an explanation: at most `dp` decimals, no trailing zeros.
+pub fn num(v: f64, dp: usize) -> String {
+    let s = format!("{v:.dp$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn elapsed_share_counts_the_status_day() {
+        // 2026-Q2 has 91 days; on its first day 1/91 has elapsed.
+        assert_eq!(
+            elapsed_share(d("2026-04-01"), d("2026-06-30"), d("2026-04-01")),
+            1.0 / 91.0
+        );
+        assert_eq!(
+            elapsed_share(d("2026-04-01"), d("2026-06-30"), d("2026-06-30")),
+            1.0
+        );
+        assert_eq!(
+            elapsed_share(d("2026-04-01"), d("2026-06-30"), d("2026-03-31")),
+            0.0
+        );
+        assert_eq!(
+            elapsed_share(d("2026-04-01"), d("2026-06-30"), d("2027-01-01")),
+            1.0
+        );
+    }
+
+    #[test]
+    fn analysis_is_deterministic_and_money_is_a_string() {
+        use testutil::{dept, plan, plan_toml};
+        let p = plan(&[
+            ("plan.toml", &plan_toml(4, "2026-09-30")),
+            ("departments/a/department.md", &dept("A", None)),
+            (
+                "departments/a/budget.toml",
+                "[[line]]\ncategory = \"x\"\nperiod = \"FY2027\"\nplanned = \"100.10\"\n",
+            ),
+        ]);
+        let a = serde_json::to_string(&analyze(&p)).unwrap();
+        let b = serde_json::to_string(&analyze(&p)).unwrap();
+        assert_eq!(a, b);
+        assert!(a.contains("\"planned\":\"100.1\""), "{a}");
+        assert!(a.contains("\"as_of\":\"2026-09-30\""));
+    }
+
+    #[test]
+    fn numbers_trim_zeros() {
+        assert_eq!(num(12.50, 2), "12.5");
+        assert_eq!(num(3.0, 2), "3");
+        assert_eq!(num(-0.0001, 2), "0");
+        assert_eq!(num(2.0 / 3.0, 3), "0.667");
+    }
+}

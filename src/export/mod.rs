@@ -1,0 +1,192 @@
+//! export: the resolved model and every computed figure, for other tools.
+//!
+//! JSON: one document, `{"format": 1, "plan": …, "analysis": …}` (schema in docs/export.md).
+//! CSV: one file per table. Both are also written into the site under `data/`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::analyze::Analysis;
+use crate::model::Plan;
+
+/// The JSON export's version; bumped only when a field changes meaning or is removed.
+pub const FORMAT: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    format: u32,
+    plan: &'a Plan,
+    analysis: &'a Analysis,
+}
+
+/// The whole plan and its analysis as pretty-printed JSON.
+pub fn json(plan: &Plan, an: &Analysis) -> Result<String, serde_json::Error> {
+    let mut s = serde_json::to_string_pretty(&Document {
+        format: FORMAT,
+        plan,
+        analysis: an,
+    })?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// One CSV file per table: file name → bytes.
+pub fn csv(plan: &Plan, an: &Analysis) -> Result<BTreeMap<String, Vec<u8>>, csv::Error> {
+    let mut out = BTreeMap::new();
+    out.insert(
+        "budget-lines.csv".to_string(),
+        table(budget_lines(plan, an))?,
+    );
+    out.insert("kpi-readings.csv".to_string(), table(kpi_readings(plan))?);
+    out.insert("initiatives.csv".to_string(), table(initiatives(plan))?);
+    out.insert("allocations.csv".to_string(), table(allocations(plan))?);
+    Ok(out)
+}
+
+type Rows = (Vec<&'static str>, Vec<Vec<String>>);
+
+fn table((header, rows): Rows) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header)?;
+    for r in rows {
+        w.write_record(&r)?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+fn budget_lines(plan: &Plan, an: &Analysis) -> Rows {
+    let header = vec![
+        "department",
+        "category",
+        "item",
+        "initiative",
+        "period",
+        "first_month",
+        "months",
+        "planned",
+        "forecast",
+        "forecast_defaulted",
+        "actual",
+    ];
+    let rows = plan
+        .budget_lines
+        .iter()
+        .zip(&an.budget.lines)
+        .map(|(l, f)| {
+            vec![
+                plan.department(l.department).id.clone(),
+                l.category.clone(),
+                opt(&l.item),
+                l.initiative
+                    .as_ref()
+                    .map(|r| r.id.clone())
+                    .unwrap_or_default(),
+                l.period.label.clone(),
+                l.period.start.to_string(),
+                l.period.len.to_string(),
+                l.planned.to_string(),
+                f.forecast.to_string(),
+                f.forecast_defaulted.to_string(),
+                opt(&l.actual),
+            ]
+        })
+        .collect();
+    (header, rows)
+}
+
+fn kpi_readings(plan: &Plan) -> Rows {
+    let header = vec!["date", "kpi", "value", "note"];
+    let rows = plan
+        .checkins
+        .iter()
+        .flat_map(|c| {
+            c.readings.iter().map(move |r| {
+                vec![
+                    c.date.to_string(),
+                    r.kpi.id.clone(),
+                    r.value.to_string(),
+                    opt(&r.note),
+                ]
+            })
+        })
+        .collect();
+    (header, rows)
+}
+
+fn initiatives(plan: &Plan) -> Rows {
+    let header = vec![
+        "id",
+        "title",
+        "department",
+        "owner",
+        "team",
+        "start",
+        "end",
+        "priority",
+        "difficulty",
+        "impact",
+        "key",
+        "budget",
+        "depends_on",
+    ];
+    let rows = plan
+        .initiatives
+        .iter()
+        .map(|i| {
+            vec![
+                i.id.clone(),
+                i.title.clone(),
+                plan.department(i.department).id.clone(),
+                i.owner.as_ref().map(|r| r.id.clone()).unwrap_or_default(),
+                i.team.as_ref().map(|r| r.id.clone()).unwrap_or_default(),
+                i.start.to_string(),
+                i.end.to_string(),
+                serde_plain(&i.priority),
+                i.difficulty.to_string(),
+                i.impact.to_string(),
+                i.key.to_string(),
+                opt(&i.budget),
+                i.depends_on
+                    .iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ]
+        })
+        .collect();
+    (header, rows)
+}
+
+fn allocations(plan: &Plan) -> Rows {
+    let header = vec!["initiative", "person", "fte", "from", "to"];
+    let rows = plan
+        .initiatives
+        .iter()
+        .flat_map(|i| {
+            i.allocations.iter().map(move |a| {
+                vec![
+                    i.id.clone(),
+                    a.person.id.clone(),
+                    a.fte.to_string(),
+                    a.from.to_string(),
+                    a.to.to_string(),
+                ]
+            })
+        })
+        .collect();
+    (header, rows)
+}
+
+/// An enum's serde name (`"high"`), for CSV cells.
+fn serde_plain<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}

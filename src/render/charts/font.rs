@@ -1,0 +1,168 @@
+//! The chart font: DejaVu Sans, shipped with the theme, registered with plotters once, and used to
+//! measure every label so that truncation and placement match what the browser draws.
+
+use std::sync::OnceLock;
+
+use plotters::style::{register_font, FontDesc, FontFamily, FontStyle};
+
+/// The CSS family name the SVG text uses. Plotters writes the registered name verbatim into
+/// `font-family`, so a generic fallback is part of the name: a page without the `@font-face`
+/// still gets a sans-serif face instead of the browser's serif default.
+pub const FONT_FAMILY: &str = "DejaVu Sans, sans-serif";
+
+/// The font files the page must serve (relative to the theme's `static/`) for the
+/// `@font-face` rules of [`FONT_FAMILY`]: (path, weight).
+pub const FONT_FILES: [(&str, u16); 2] = [
+    ("fonts/DejaVuSans.ttf", 400),
+    ("fonts/DejaVuSans-Bold.ttf", 700),
+];
+
+/// The `@font-face` rules a page needs for the charts it inlines; `prefix` leads from the page to
+/// the site's static files (for example `"../static/"`).
+pub fn font_face_css(prefix: &str) -> String {
+    FONT_FILES
+        .iter()
+        .map(|(file, weight)| {
+            format!(
+                "@font-face {{ font-family: \"DejaVu Sans\"; src: url(\"{prefix}{file}\") format(\"truetype\"); font-weight: {weight}; font-style: normal; }}\n"
+            )
+        })
+        .collect()
+}
+
+static REGULAR: &[u8] = include_bytes!("../../../themes/default/static/fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../../../themes/default/static/fonts/DejaVuSans-Bold.ttf");
+
+/// Plotters' SVG backend writes `font-size = size / 1.24`; every size we hand it goes through
+/// this factor so that the SVG carries the CSS pixel size we mean.
+pub(crate) const PLOTTERS_SIZE_FACTOR: f64 = 1.24;
+
+/// The size measured at; large so that plotters' integer rounding costs no precision.
+const PROBE_SIZE: f64 = 1000.0;
+
+/// ab_glyph scales a font so that ascent − descent equals the size, while a browser scales the
+/// em square to the font size. `em_ratio` = (ascent − descent) / units-per-em converts one into the
+/// other; it is read from the font's own tables.
+struct Metrics {
+    em_ratio: f64,
+}
+
+static METRICS: OnceLock<Metrics> = OnceLock::new();
+
+/// Register the fonts with plotters (once per process) and return their metrics.
+fn metrics() -> &'static Metrics {
+    METRICS.get_or_init(|| {
+        // A font that fails to parse would be a build defect (the bytes are embedded); text is
+        // then written unmeasured rather than failing a whole site build.
+        let _ = register_font(FONT_FAMILY, FontStyle::Normal, REGULAR);
+        let _ = register_font(FONT_FAMILY, FontStyle::Bold, BOLD);
+        Metrics {
+            em_ratio: em_ratio(REGULAR).unwrap_or(1.0),
+        }
+    })
+}
+
+/// Make sure plotters knows the font before any text is drawn.
+pub(crate) fn ensure_registered() {
+    metrics();
+}
+
+/// (hhea ascender − hhea descender) / head unitsPerEm, or None for a malformed font.
+fn em_ratio(font: &[u8]) -> Option<f64> {
+    let be16 = |at: usize| -> Option<u16> {
+        font.get(at..at + 2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
+    };
+    let be32 = |at: usize| -> Option<u32> {
+        font.get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let tables = usize::from(be16(4)?);
+    let find = |tag: &[u8; 4]| -> Option<usize> {
+        (0..tables)
+            .map(|i| 12 + 16 * i)
+            .find(|&rec| font.get(rec..rec + 4) == Some(&tag[..]))
+            .and_then(|rec| be32(rec + 8))
+            .map(|off| off as usize)
+    };
+    let units_per_em = f64::from(be16(find(b"head")? + 18)?);
+    let hhea = find(b"hhea")?;
+    let ascent = f64::from(be16(hhea + 4)? as i16);
+    let descent = f64::from(be16(hhea + 6)? as i16);
+    (units_per_em > 0.0).then(|| (ascent - descent) / units_per_em)
+}
+
+/// The width in CSS pixels of `text` set in the chart font at `px` pixels.
+pub fn text_width(text: &str, px: f64, bold: bool) -> f64 {
+    let metrics = metrics();
+    let style = if bold {
+        FontStyle::Bold
+    } else {
+        FontStyle::Normal
+    };
+    let probe = FontDesc::new(FontFamily::Name(FONT_FAMILY), PROBE_SIZE, style);
+    match probe.box_size(text) {
+        Ok((w, _)) => f64::from(w) * metrics.em_ratio * px / PROBE_SIZE,
+        // Unmeasurable: assume a generous average glyph width so nothing overlaps.
+        Err(_) => text.chars().count() as f64 * px * 0.62,
+    }
+}
+
+/// `text` shortened with an ellipsis so that it fits in `max` pixels (possibly just "…", or
+/// nothing when not even that fits).
+pub(crate) fn ellipsize(text: &str, px: f64, bold: bool, max: f64) -> String {
+    if text_width(text, px, bold) <= max {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let fits = |n: usize| {
+        let candidate: String = chars[..n].iter().collect();
+        text_width(&format!("{}…", candidate.trim_end()), px, bold) <= max
+    };
+    // Widths grow with the prefix length, so the longest prefix that fits is found by bisection.
+    let (mut lo, mut hi) = (0usize, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if fits(mid) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    if lo == 0 && !fits(0) {
+        return String::new();
+    }
+    let prefix: String = chars[..lo].iter().collect();
+    format!("{}…", prefix.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_come_from_the_font() {
+        // DejaVu Sans: ascender 1901, descender −483, 2048 units per em.
+        let ratio = em_ratio(REGULAR).unwrap();
+        assert!((ratio - 2384.0 / 2048.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn widths_match_the_fonts_advances() {
+        // The digits of DejaVu Sans are 1303 units wide: 0.636 em.
+        let w = text_width("0000000000", 10.0, false);
+        assert!((w - 10.0 * 10.0 * 1303.0 / 2048.0).abs() < 0.2, "{w}");
+        assert!(text_width("Bold", 13.0, true) > text_width("Bold", 13.0, false));
+        assert_eq!(text_width("", 13.0, false), 0.0);
+    }
+
+    #[test]
+    fn ellipsis_fits_and_keeps_short_text() {
+        assert_eq!(ellipsize("Short", 13.0, false, 200.0), "Short");
+        let long = "A very long initiative title that cannot possibly fit in the column";
+        let cut = ellipsize(long, 13.0, false, 120.0);
+        assert!(cut.ends_with('…'));
+        assert!(text_width(&cut, 13.0, false) <= 120.0);
+        assert_eq!(ellipsize(long, 13.0, false, 1.0), "");
+    }
+}

@@ -1,0 +1,186 @@
+//! `plansite build` on a small fixture plan: every kind of page exists and is linked, and the
+//! budget figures match sums computed by hand below.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small")
+}
+
+fn build(name: &str) -> PathBuf {
+    let out = std::env::temp_dir().join(format!("plansite-build-{}-{}", name, std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let status = Command::new(env!("CARGO_BIN_EXE_plansite"))
+        .args(["build", "--quiet"])
+        .arg(fixture())
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .expect("run plansite");
+    assert!(status.success(), "build failed: {status}");
+    out
+}
+
+fn read(out: &Path, page: &str) -> String {
+    std::fs::read_to_string(out.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"))
+}
+
+/// The text of the table row whose first cell contains `label` (tags stripped, spaces folded).
+fn row(html: &str, label: &str) -> String {
+    for tr in html.split("<tr>").skip(1) {
+        let tr = tr.split("</tr>").next().unwrap_or_default();
+        let text = strip_tags(tr);
+        if text.starts_with(label) {
+            return text;
+        }
+    }
+    panic!("no row starting with {label:?}");
+}
+
+fn strip_tags(s: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn every_kind_of_page_exists_and_is_linked() {
+    let out = build("pages");
+    let pages = [
+        "index.html",
+        "strategy.html",
+        "goals/index.html",
+        "goals/on-time.html",
+        "departments/index.html",
+        "departments/operations.html",
+        "departments/logistics.html",
+        "departments/sales.html",
+        "initiatives/index.html",
+        "initiatives/new-wms.html",
+        "initiatives/warehouse-move.html",
+        "initiatives/new-pricing.html",
+        "objectives/ops-on-time.html",
+        "kpis/index.html",
+        "kpis/otd.html",
+        "people/index.html",
+        "people/ana.html",
+        "people/bo.html",
+        "people/cy.html",
+        "timeline.html",
+        "budget.html",
+    ];
+    for p in pages {
+        assert!(out.join(p).is_file(), "missing page {p}");
+    }
+    let wms = read(&out, "initiatives/new-wms.html");
+    for link in [
+        "../people/ana.html",
+        "../departments/operations.html",
+        "../goals/on-time.html",
+        "../objectives/ops-on-time.html",
+        "../kpis/otd.html",
+        "../initiatives/warehouse-move.html",
+        "../departments/sales.html",
+    ] {
+        assert!(
+            wms.contains(&format!("href=\"{link}\"")),
+            "initiative page lacks a link to {link}"
+        );
+    }
+    // Dependencies are shown in both directions.
+    let moved = read(&out, "initiatives/warehouse-move.html");
+    assert!(moved.contains("href=\"../initiatives/new-wms.html\""));
+    // A Markdown link to a plan file becomes a link to its page.
+    let strategy = read(&out, "strategy.html");
+    assert!(
+        strategy.contains("href=\"initiatives/warehouse-move.html\""),
+        "{strategy}"
+    );
+    let logistics = read(&out, "departments/logistics.html");
+    assert!(
+        logistics.contains("href=\"../departments/operations.html\""),
+        "breadcrumb to the parent"
+    );
+}
+
+#[test]
+fn budget_figures_match_hand_computed_sums() {
+    let out = build("budget");
+    let budget = read(&out, "budget.html");
+    // Lines: operations 1000 (FY2027-Q1, actual 900) + 1200 (FY2027, forecast 1300);
+    // logistics 3000 (2026-Q3, actual 3100) + 50.25 (2026-05); sales 600 (FY2027-H2, forecast 650).
+    // Planned 5850.25. Forecast: ended periods take the actual (900, 3100), 2026-05 has none so
+    // keeps its planned 50.25, others as written: 900 + 1300 + 3100 + 50.25 + 650 = 6000.25.
+    assert_eq!(
+        row(&budget, "Organization"),
+        "Organization 5,850.25 6,000.25 4,000.00 150.00"
+    );
+    // Operations: own 2200; with logistics 5250.25; forecast 900 + 1300 + 3100 + 50.25 = 5350.25.
+    assert_eq!(
+        row(&budget, "Operations"),
+        "Operations 2,200.00 5,250.25 5,350.25 4,000.00"
+    );
+    assert_eq!(row(&budget, "Sales"), "Sales 600.00 600.00 650.00 0.00");
+    // By category: personnel 1000 + 600; opex 1200 + 50.25; capex 3000.
+    assert!(row(&budget, "personnel").starts_with("personnel 1,600.00 1,550.00 900.00"));
+    assert!(row(&budget, "opex").starts_with("opex 1,250.25 1,350.25 0.00"));
+    assert!(row(&budget, "capex").starts_with("capex 3,000.00 3,100.00 3,100.00"));
+    // By fiscal quarter (April start): the year line spreads 100 a month, the half-year line 100 a
+    // month, the May line sits in Q1. Q1 = 1000 + 300 + 50.25; Q2 = 300 + 3000; Q3 = Q4 = 300 + 300.
+    assert!(row(&budget, "FY2027-Q1").starts_with("FY2027-Q1 1,350.25"));
+    assert!(row(&budget, "FY2027-Q2").starts_with("FY2027-Q2 3,300.00"));
+    assert!(row(&budget, "FY2027-Q3").starts_with("FY2027-Q3 600.00"));
+    assert!(row(&budget, "FY2027-Q4").starts_with("FY2027-Q4 600.00"));
+
+    let ops = read(&out, "departments/operations.html");
+    assert!(row(&ops, "Own lines").starts_with("Own lines 2,200.00"));
+    assert!(row(&ops, "With all departments under it")
+        .starts_with("With all departments under it 5,250.25"));
+    // The cap holds the whole subtree's planned lines in FY2027: 5250.25 of 6000, 749.75 left.
+    assert_eq!(row(&ops, "FY2027 "), "FY2027 6,000.00 5,250.25 749.75");
+}
+
+#[test]
+fn a_broken_plan_writes_nothing_and_exits_1() {
+    let dir = std::env::temp_dir().join(format!("plansite-broken-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&fixture(), &dir);
+    std::fs::write(
+        dir.join("goals/on-time.md"),
+        "+++\ntitle = \"Deliver\"\nowner = \"nobody\"\n+++\n",
+    )
+    .unwrap();
+    let out = dir.join("public");
+    let status = Command::new(env!("CARGO_BIN_EXE_plansite"))
+        .args(["build", "--quiet"])
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    assert!(!out.exists(), "nothing is written for a plan with errors");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
