@@ -121,7 +121,7 @@ fn milestones(plan: &Plan, inis: &[InitiativeFigures]) -> (Vec<MilestoneRef>, Ve
             };
             if m.missed {
                 missed.push(r);
-            } else if days > 0 && days <= UPCOMING_DAYS {
+            } else if (0..=UPCOMING_DAYS).contains(&days) {
                 up.push(r);
             }
         }

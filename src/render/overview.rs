@@ -19,12 +19,13 @@ pub fn pages(cx: &Cx) -> Vec<Page> {
         page("resources.html", "resources.html", resources(cx)),
         page("focus.html", "focus.html", focus(cx)),
     ];
+    // The overview exists even without appraisal.toml, so the navigation never leads nowhere.
+    out.push(page(
+        "appraisal/index.html",
+        "appraisal.html",
+        appraisal_overview(cx),
+    ));
     if let Some(a) = &cx.an.appraisal {
-        out.push(page(
-            "appraisal/index.html",
-            "appraisal.html",
-            appraisal_overview(cx),
-        ));
         out.extend(
             a.departments
                 .iter()

@@ -60,14 +60,15 @@ pub fn file_pages(plan: &Plan, loaded: &Loaded) -> HashMap<String, String> {
 }
 
 /// Every Markdown body with the page prefix of the page that shows it.
-fn bodies(plan: &Plan) -> Vec<(&Body, &'static str)> {
-    let mut bodies: Vec<(&Body, &str)> = Vec::new();
+fn bodies(plan: &Plan) -> Vec<(&Body, String)> {
+    let (top, nested) = (root_for(&plan.settings, 0), root_for(&plan.settings, 1));
+    let mut bodies: Vec<(&Body, String)> = Vec::new();
     if let Some(s) = &plan.strategy {
-        bodies.push((&s.body, ""));
+        bodies.push((&s.body, top));
     }
-    bodies.extend(plan.goals.iter().map(|g| (&g.body, "../")));
-    bodies.extend(plan.departments.iter().map(|d| (&d.body, "../")));
-    bodies.extend(plan.initiatives.iter().map(|i| (&i.body, "../")));
+    bodies.extend(plan.goals.iter().map(|g| (&g.body, nested.clone())));
+    bodies.extend(plan.departments.iter().map(|d| (&d.body, nested.clone())));
+    bodies.extend(plan.initiatives.iter().map(|i| (&i.body, nested.clone())));
     bodies
 }
 
@@ -214,11 +215,21 @@ pub fn page(path: &str, template: &'static str, vars: Value) -> Page {
 }
 
 /// Variables every page receives: the site, the path back to the root, the navigation.
+/// The prefix from a page `depth` folders deep to the site root: relative unless plan.toml sets
+/// `base_url` (then every link is absolute under it, and the site no longer works from disk).
+pub fn root_for(s: &Settings, depth: usize) -> String {
+    if s.base_url.is_empty() {
+        "../".repeat(depth)
+    } else {
+        format!("{}/", s.base_url.trim_end_matches('/'))
+    }
+}
+
 pub fn common(plan: &Plan, path: &str) -> Value {
     let depth = path.matches('/').count();
     let s = &plan.settings;
     json!({
-        "root": "../".repeat(depth),
+        "root": root_for(s, depth),
         "path": path,
         "site": {
             "title": s.title,
@@ -487,8 +498,8 @@ fn initiative(cx: &Cx, i: InitiativeIx, loaded: &Loaded) -> Page {
         "goals": refs::refs(&init.goals, |g| refs::goal(plan, g)),
         "objectives": refs::refs(&init.objectives, |o| refs::objective(plan, o)),
         "kpis": refs::refs(&init.kpis, |k| refs::kpi(plan, k)),
-        "depends_on": refs::refs(&init.depends_on, |d| with_late(initiative_summary(cx, d), plan.initiative(d).end >= init.start)),
-        "dependents": refs::list(cx.rel.dependents[i.ix()].iter().copied(), |d| with_late(initiative_summary(cx, d), init.end >= plan.initiative(d).start)),
+        "depends_on": refs::refs(&init.depends_on, |d| with_late(initiative_summary(cx, d), plan.initiative(d).end > init.start)),
+        "dependents": refs::list(cx.rel.dependents[i.ix()].iter().copied(), |d| with_late(initiative_summary(cx, d), init.end > plan.initiative(d).start)),
         "collaborators": refs::refs(&init.collaborators, |d| refs::dept(plan, d)),
         "allocations": allocations, "tasks": tasks, "milestones": milestones,
         "budget_lines": lines,
@@ -781,6 +792,7 @@ fn person(cx: &Cx, p: PersonIx) -> Page {
             "initiatives": refs::list(cx.rel.person_initiatives[p.ix()].iter().copied(), |i| initiative_summary(cx, i)),
             "tasks": tasks,
             "allocations": allocations,
+            "load": person_load(cx, p),
         }),
     );
     let vars = json!({ "page": { "title": person.name, "section": "people" }, "person": vars });
@@ -815,4 +827,23 @@ pub fn render_pages(
             Ok((p.path, html.into_bytes()))
         })
         .collect()
+}
+
+/// A person's load by month against capacity, the months over it, and the chart.
+fn person_load(cx: &Cx, p: PersonIx) -> Value {
+    let pl = &cx.an.load.people[p.ix()];
+    let months: Vec<Value> = pl
+        .months
+        .iter()
+        .filter(|m| m.load > 0.0)
+        .map(|m| json!({ "month": m.month.to_string(), "load": m.load, "capacity": m.capacity, "over": m.over }))
+        .collect();
+    let over: Vec<Value> = pl
+        .over
+        .iter()
+        .map(
+            |r| json!({ "first": r.first.to_string(), "last": r.last.to_string(), "peak": r.peak }),
+        )
+        .collect();
+    json!({ "months": months, "over": over, "chart": figures::person_load(cx.plan, cx.an, p) })
 }

@@ -102,15 +102,19 @@ pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnosti
                     assets.insert(format!("assets/{file}"), bytes.clone());
                 }
             }
-            FileKind::Static { rel: inner } => {
-                assets.insert(inner.clone(), bytes.clone());
-            }
             _ => {}
         }
     }
+    // The plan's own files come last so that they override the theme's.
     for (rel, kind, bytes) in &loaded.assets {
-        if let FileKind::Template { name } = kind {
-            templates.insert(name.clone(), (text(rel, bytes, &mut diags, settings), None));
+        match kind {
+            FileKind::Static { rel: inner } => {
+                assets.insert(inner.clone(), bytes.clone());
+            }
+            FileKind::Template { name } => {
+                templates.insert(name.clone(), (text(rel, bytes, &mut diags, settings), None));
+            }
+            _ => {}
         }
     }
     if !theme_found {
