@@ -20,13 +20,18 @@ struct Document<'a> {
     analysis: &'a Analysis,
 }
 
-/// The whole plan and its analysis as pretty-printed JSON.
-pub fn json(plan: &Plan, an: &Analysis) -> Result<String, serde_json::Error> {
-    let mut s = serde_json::to_string_pretty(&Document {
+/// The whole plan and its analysis as JSON; `pretty` indents it for people reading it.
+pub fn json(plan: &Plan, an: &Analysis, pretty: bool) -> Result<String, serde_json::Error> {
+    let doc = Document {
         format: FORMAT,
         plan,
         analysis: an,
-    })?;
+    };
+    let mut s = if pretty {
+        serde_json::to_string_pretty(&doc)?
+    } else {
+        serde_json::to_string(&doc)?
+    };
     s.push('\n');
     Ok(s)
 }

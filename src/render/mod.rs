@@ -53,7 +53,7 @@ pub fn render_site(plan: &Plan, an: &Analysis, loaded: &Loaded) -> Result<Site, 
 
 /// The JSON and CSV exports, published with the site so readers can take the figures away.
 fn add_exports(site: &mut Site, plan: &Plan, an: &Analysis) -> Result<(), String> {
-    let json = crate::export::json(plan, an).map_err(|e| e.to_string())?;
+    let json = crate::export::json(plan, an, false).map_err(|e| e.to_string())?;
     site.insert("data/plan.json".into(), json.into_bytes());
     for (name, bytes) in crate::export::csv(plan, an).map_err(|e| e.to_string())? {
         site.insert(format!("data/{name}"), bytes);

@@ -191,17 +191,23 @@ pub fn template_error(e: &tera::Error, loaded: &Loaded) -> Diagnostic {
 /// HTML escaping for text and attribute values. Unlike tera's default it leaves `/` alone:
 /// escaping it buys no safety inside quoted attributes and makes every link unreadable.
 pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
+    let bytes = input.as_bytes();
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.push_str(&input[start..i]);
+        out.push_str(rep);
+        start = i + 1;
     }
+    out.push_str(&input[start..]);
     out
 }
 
