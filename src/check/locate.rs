@@ -17,7 +17,9 @@ pub fn value_of(sources: &Sources, at: Loc, key: &str) -> Loc {
         .unwrap_or(at)
 }
 
-fn is_header(line: &str) -> bool {
+/// Whether the line at the start of `text` is a table header or a front-matter fence.
+fn is_header(text: &str) -> bool {
+    let line = text.split('\n').next().unwrap_or_default();
     let t = line.trim_start();
     t.starts_with('[') || t.trim_end() == "+++"
 }

@@ -752,6 +752,18 @@ pub fn horizon(cx: &mut Cx, t: &mut Table) -> Option<(i32, i32)> {
     let end = h.req_int(cx, "end");
     h.finish(cx);
     let (start, end) = (start?, end?);
+    // Years are months × 12 downstream; a year of periods' four digits keeps that arithmetic sane.
+    for (year, span) in [&start, &end] {
+        if !(1000..=9999).contains(year) {
+            cx.report(
+                codes::OUT_OF_RANGE,
+                span.clone(),
+                format!("horizon year {year} is not a four-digit year"),
+            )
+            .help = Some("write fiscal years such as `start = 2026, end = 2030`".into());
+            return None;
+        }
+    }
     if end.0 < start.0 {
         cx.report(
             codes::END_BEFORE_START,
