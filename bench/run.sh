@@ -2,7 +2,7 @@
 # Benchmark plansite against Hugo on the same Markdown, at several plan scales.
 #
 #   bench/run.sh                       # small, enterprise and huge; 5 timed rounds, 3 memory rounds
-#   SCALES="small enterprise" RUNS=7 MEM_RUNS=3 bench/run.sh
+#   SCALES="small enterprise" RUNS=7 MEM_RUNS=3 TOUCH_RUNS=3 bench/run.sh
 #   KEEP=1 bench/run.sh                # keep the generated plans and sites (path printed at the end)
 #
 # What it does, for each scale:
@@ -24,6 +24,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SCALES=${SCALES:-"small enterprise huge"}
 RUNS=${RUNS:-5}
 MEM_RUNS=${MEM_RUNS:-3}
+TOUCH_RUNS=${TOUCH_RUNS:-3}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 
 # --- tools ------------------------------------------------------------------------------------
@@ -56,7 +57,21 @@ peak_kb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident s
 echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//'), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "hyperfine $(hyperfine --version | cut -d' ' -f2), $(hugo version | cut -d' ' -f1-2), plansite $("$PLANSITE" --version | cut -d' ' -f2)" >&2
 
+header() {
+  echo "| scale | plansite build (s) | Hugo (s) | build ÷ Hugo | CPU s plansite / Hugo | CPU ratio | peak RSS plansite (MB) | peak RSS Hugo (MB) | RSS ratio | check (s) | check ÷ build | build after touch (s, serve stand-in) | touch ÷ build | ÷ enterprise (build, RSS) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+}
+row() {
+  local scale=$1 vs_ent="—"
+  if [ "$scale" != enterprise ] && [ -n "${BUILD[enterprise]:-}" ]; then
+    vs_ent="$(ratio "${BUILD[$scale]}" "${BUILD[enterprise]}")×, $(ratio "${RSS[$scale]}" "${RSS[enterprise]}")×"
+  fi
+  echo "| $scale | $(fmt "${BUILD[$scale]}") | $(fmt "${HUGO[$scale]}") | $(ratio "${BUILD[$scale]}" "${HUGO[$scale]}") | $(fmt "${BUILD_CPU[$scale]}") / $(fmt "${HUGO_CPU[$scale]}") | $(ratio "${BUILD_CPU[$scale]}" "${HUGO_CPU[$scale]}") | $(mb "${RSS[$scale]}") | $(mb "${HRSS[$scale]}") | $(ratio "${RSS[$scale]}" "${HRSS[$scale]}") | $(fmt "${CHECK[$scale]}") | $(ratio "${CHECK[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH[$scale]}") | $(ratio "${TOUCH[$scale]}" "${BUILD[$scale]}") | $vs_ent |"
+}
+
 declare -A BUILD HUGO BUILD_CPU HUGO_CPU RSS HRSS CHECK TOUCH
+ROWS=$WORK/rows.md
+: >"$ROWS"
 for scale in $SCALES; do
   plan=$WORK/$scale
   hsrc=$WORK/$scale-hugo
@@ -102,21 +117,16 @@ for scale in $SCALES; do
   # Stand-in for the serve rebuild: a full `plansite build` after touching one initiative.
   echo "[$scale] build after touching one initiative (stand-in for the serve rebuild)" >&2
   one=$(find "$plan/departments" -path '*/initiatives/*.md' | sort | head -n 1)
-  hyperfine -N --runs "$RUNS" --style none --prepare "touch $one" --export-csv "$WORK/touch.csv" "$P_CMD" >/dev/null
+  hyperfine -N --runs "$TOUCH_RUNS" --style none --prepare "touch $one" --export-csv "$WORK/touch.csv" "$P_CMD" >/dev/null
   TOUCH[$scale]=$(awk -F, 'NR == 2 {print $4}' "$WORK/touch.csv")
+  row "$scale" >>"$ROWS"
+  { echo "[$scale] done:"; header; row "$scale"; } >&2   # partial results survive an interrupted run
 done
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo
-echo "| scale | plansite build (s) | Hugo (s) | build ÷ Hugo | CPU s plansite / Hugo | CPU ratio | peak RSS plansite (MB) | peak RSS Hugo (MB) | RSS ratio | check (s) | check ÷ build | build after touch (s, serve stand-in) | touch ÷ build | ÷ enterprise (build, RSS) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-for scale in $SCALES; do
-  vs_ent="—"
-  if [ "$scale" != enterprise ] && [ -n "${BUILD[enterprise]:-}" ]; then
-    vs_ent="$(ratio "${BUILD[$scale]}" "${BUILD[enterprise]}")×, $(ratio "${RSS[$scale]}" "${RSS[enterprise]}")×"
-  fi
-  echo "| $scale | $(fmt "${BUILD[$scale]}") | $(fmt "${HUGO[$scale]}") | $(ratio "${BUILD[$scale]}" "${HUGO[$scale]}") | $(fmt "${BUILD_CPU[$scale]}") / $(fmt "${HUGO_CPU[$scale]}") | $(ratio "${BUILD_CPU[$scale]}" "${HUGO_CPU[$scale]}") | $(mb "${RSS[$scale]}") | $(mb "${HRSS[$scale]}") | $(ratio "${RSS[$scale]}" "${HRSS[$scale]}") | $(fmt "${CHECK[$scale]}") | $(ratio "${CHECK[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH[$scale]}") | $(ratio "${TOUCH[$scale]}" "${BUILD[$scale]}") | $vs_ent |"
-done
+header
+cat "$ROWS"
 echo
-echo "Medians: build and Hugo over $RUNS alternating rounds, peak RSS over $MEM_RUNS alternating rounds, check and touch over $RUNS runs."
+echo "Medians: build and Hugo over $RUNS alternating rounds, peak RSS over $MEM_RUNS alternating rounds, check over $RUNS runs, build after touch over $TOUCH_RUNS runs."
 if [ -n "${KEEP:-}" ]; then echo "kept: $WORK"; fi
