@@ -116,7 +116,7 @@ for scale in $SCALES; do
 
   # Stand-in for the serve rebuild: a full `plansite build` after touching one initiative.
   echo "[$scale] build after touching one initiative (stand-in for the serve rebuild)" >&2
-  one=$(find "$plan/departments" -path '*/initiatives/*.md' | sort | head -n 1)
+  one=$(find "$plan/departments" -path '*/initiatives/*.md' | sort | awk 'NR == 1')   # awk reads all: no SIGPIPE under pipefail
   hyperfine -N --runs "$TOUCH_RUNS" --style none --prepare "touch $one" --export-csv "$WORK/touch.csv" "$P_CMD" >/dev/null
   TOUCH[$scale]=$(awk -F, 'NR == 2 {print $4}' "$WORK/touch.csv")
   row "$scale" >>"$ROWS"
