@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Benchmark plansite against Hugo on the same Markdown, at several plan scales.
+#
+#   bench/run.sh                       # small, enterprise and huge; 5 timed rounds, 3 memory rounds
+#   SCALES="small enterprise" RUNS=7 MEM_RUNS=3 TOUCH_RUNS=3 bench/run.sh
+#   KEEP=1 bench/run.sh                # keep the generated plans and sites (path printed at the end)
+#
+# What it does, for each scale:
+#   1. generates a synthetic plan (examples/genplan.rs) and the same Markdown as a Hugo site;
+#   2. times `plansite build` and `hugo --quiet` in ALTERNATING rounds (hyperfine has no
+#      interleave option, so each round is one hyperfine invocation with --runs 1 per command,
+#      and the order flips every round); reports medians of wall time and of CPU time (user+sys);
+#   3. measures peak memory (/usr/bin/time -v, "Maximum resident set size"), again alternating,
+#      median of MEM_RUNS rounds;
+#   4. times `plansite check` (hyperfine, RUNS runs, median);
+#   5. times `plansite build` after touching one initiative file, as a STAND-IN for the serve
+#      rebuild (serve does not exist yet; once it does, measure its rebuild instead).
+# Then prints one Markdown table. Everything runs on whatever machine this is: note the core
+# count and load average printed at the top, since other work on the machine skews wall times
+# (CPU time is less sensitive to it).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SCALES=${SCALES:-"small enterprise huge"}
+RUNS=${RUNS:-5}
+MEM_RUNS=${MEM_RUNS:-3}
+TOUCH_RUNS=${TOUCH_RUNS:-3}
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+
+# --- tools ------------------------------------------------------------------------------------
+missing=()
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+command -v hugo >/dev/null || missing+=(hugo)
+[ -x /usr/bin/time ] || missing+=(time)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} with apt-get" >&2
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+echo "building plansite and genplan (release) into $TARGET" >&2
+(cd "$ROOT" && CARGO_TARGET_DIR=$TARGET cargo build --release --quiet --bin plansite --example genplan)
+PLANSITE=$TARGET/release/plansite
+GENPLAN=$TARGET/release/examples/genplan
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/plansite-bench.XXXXXX")
+if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$WORK"' EXIT; fi
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "nan"; exit} if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0 || a == "nan" || b == "nan") print "n/a"; else printf "%.2f", a / b }'; }
+fmt() { awk -v a="$1" 'BEGIN { if (a == "nan") print "n/a"; else printf "%.2f", a }'; }
+mb() { awk -v a="$1" 'BEGIN { printf "%.0f", a / 1024 }'; }
+# peak RSS in KB of one run of "$@"
+peak_kb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}'; }
+
+echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//'), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "hyperfine $(hyperfine --version | cut -d' ' -f2), $(hugo version | cut -d' ' -f1-2), plansite $("$PLANSITE" --version | cut -d' ' -f2)" >&2
+
+header() {
+  echo "| scale | plansite build (s) | Hugo (s) | build ÷ Hugo | CPU s plansite / Hugo | CPU ratio | peak RSS plansite (MB) | peak RSS Hugo (MB) | RSS ratio | check (s) | check ÷ build | build after touch (s, serve stand-in) | touch ÷ build | ÷ enterprise (build, RSS) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+}
+row() {
+  local scale=$1 vs_ent="—"
+  if [ "$scale" != enterprise ] && [ -n "${BUILD[enterprise]:-}" ]; then
+    vs_ent="$(ratio "${BUILD[$scale]}" "${BUILD[enterprise]}")×, $(ratio "${RSS[$scale]}" "${RSS[enterprise]}")×"
+  fi
+  echo "| $scale | $(fmt "${BUILD[$scale]}") | $(fmt "${HUGO[$scale]}") | $(ratio "${BUILD[$scale]}" "${HUGO[$scale]}") | $(fmt "${BUILD_CPU[$scale]}") / $(fmt "${HUGO_CPU[$scale]}") | $(ratio "${BUILD_CPU[$scale]}" "${HUGO_CPU[$scale]}") | $(mb "${RSS[$scale]}") | $(mb "${HRSS[$scale]}") | $(ratio "${RSS[$scale]}" "${HRSS[$scale]}") | $(fmt "${CHECK[$scale]}") | $(ratio "${CHECK[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH[$scale]}") | $(ratio "${TOUCH[$scale]}" "${BUILD[$scale]}") | $vs_ent |"
+}
+
+declare -A BUILD HUGO BUILD_CPU HUGO_CPU RSS HRSS CHECK TOUCH
+ROWS=$WORK/rows.md
+: >"$ROWS"
+for scale in $SCALES; do
+  plan=$WORK/$scale
+  hsrc=$WORK/$scale-hugo
+  out=$WORK/$scale-out
+  hout=$WORK/$scale-hugo-out
+  "$GENPLAN" --scale "$scale" "$plan" --hugo "$hsrc"
+  "$PLANSITE" check --quiet "$plan" || { echo "the generated $scale plan has errors" >&2; exit 1; }
+  P_CMD="$PLANSITE build --quiet $plan -o $out"
+  H_CMD="hugo --quiet -s $hsrc -d $hout"
+
+  echo "[$scale] warm-up" >&2
+  $P_CMD >/dev/null 2>&1
+  $H_CMD >/dev/null 2>&1
+
+  : >"$WORK/p.wall"; : >"$WORK/h.wall"; : >"$WORK/p.cpu"; : >"$WORK/h.cpu"
+  for ((r = 1; r <= RUNS; r++)); do
+    echo "[$scale] build round $r/$RUNS" >&2
+    if ((r % 2)); then first=$P_CMD; second=$H_CMD; else first=$H_CMD; second=$P_CMD; fi
+    hyperfine -N --runs 1 --style none --export-csv "$WORK/round.csv" "$first" "$second" >/dev/null
+    # command,mean,stddev,median,user,system,min,max
+    awk -F, -v p="$P_CMD" -v d="$WORK" 'NR > 1 {
+        f = ($1 == p) ? "p" : "h";
+        print $4 >> (d "/" f ".wall"); print $5 + $6 >> (d "/" f ".cpu") }' "$WORK/round.csv"
+  done
+  BUILD[$scale]=$(median <"$WORK/p.wall"); HUGO[$scale]=$(median <"$WORK/h.wall")
+  BUILD_CPU[$scale]=$(median <"$WORK/p.cpu"); HUGO_CPU[$scale]=$(median <"$WORK/h.cpu")
+
+  : >"$WORK/p.rss"; : >"$WORK/h.rss"
+  for ((r = 1; r <= MEM_RUNS; r++)); do
+    echo "[$scale] memory round $r/$MEM_RUNS" >&2
+    if ((r % 2)); then
+      peak_kb $P_CMD >>"$WORK/p.rss"; peak_kb $H_CMD >>"$WORK/h.rss"
+    else
+      peak_kb $H_CMD >>"$WORK/h.rss"; peak_kb $P_CMD >>"$WORK/p.rss"
+    fi
+  done
+  RSS[$scale]=$(median <"$WORK/p.rss"); HRSS[$scale]=$(median <"$WORK/h.rss")
+
+  echo "[$scale] check" >&2
+  hyperfine -N --warmup 1 --runs "$RUNS" --style none --export-csv "$WORK/check.csv" "$PLANSITE check --quiet $plan" >/dev/null
+  CHECK[$scale]=$(awk -F, 'NR == 2 {print $4}' "$WORK/check.csv")
+
+  # Stand-in for the serve rebuild: a full `plansite build` after touching one initiative.
+  echo "[$scale] build after touching one initiative (stand-in for the serve rebuild)" >&2
+  one=$(find "$plan/departments" -path '*/initiatives/*.md' | sort | awk 'NR == 1')   # awk reads all: no SIGPIPE under pipefail
+  hyperfine -N --runs "$TOUCH_RUNS" --style none --prepare "touch $one" --export-csv "$WORK/touch.csv" "$P_CMD" >/dev/null
+  TOUCH[$scale]=$(awk -F, 'NR == 2 {print $4}' "$WORK/touch.csv")
+  row "$scale" >>"$ROWS"
+  { echo "[$scale] done:"; header; row "$scale"; } >&2   # partial results survive an interrupted run
+done
+
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo
+header
+cat "$ROWS"
+echo
+echo "Medians: build and Hugo over $RUNS alternating rounds, peak RSS over $MEM_RUNS alternating rounds, check over $RUNS runs, build after touch over $TOUCH_RUNS runs."
+if [ -n "${KEEP:-}" ]; then echo "kept: $WORK"; fi

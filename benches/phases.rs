@@ -1,0 +1,191 @@
+//! Where a build spends its time and memory, phase by phase, through the library's public API.
+//!
+//! ```text
+//! cargo bench --bench phases -- [PLAN] [RUNS]      # default: example-plan, 3 runs
+//! cargo run --release --example genplan -- --scale enterprise /tmp/ent
+//! cargo bench --bench phases -- /tmp/ent 3
+//! ```
+//!
+//! A tiny harness (`harness = false`, `std::time::Instant`, medians) rather than criterion:
+//! the phases of a real build take tens of milliseconds to seconds, so criterion's statistics
+//! add nothing here, and it would add ~20 crates to every `cargo test` in CI. The pipeline is
+//! the one `plansite build` runs (commands/build.rs and render::render_site), split finer:
+//! load, parse, each analysis, theme, Markdown bodies, relations, page variables (which also
+//! draws the charts), templates, JSON and CSV exports, write. After each phase of the first run
+//! it prints the process's peak resident set size so far (VmHWM) and the current one (VmRSS).
+//! A few micro-benchmarks of hot helpers (period parsing, Money::spread) follow.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use plansite::model::money::Money;
+use plansite::model::period::Period;
+use plansite::render::{pages, relations, theme};
+
+fn status_kb(key: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+struct Phases {
+    names: Vec<&'static str>,
+    times: Vec<Vec<Duration>>,
+    mem: Vec<(u64, u64)>,
+    run: usize,
+    i: usize,
+    t: Instant,
+}
+
+impl Phases {
+    fn start(&mut self, run: usize) {
+        self.run = run;
+        self.i = 0;
+        self.t = Instant::now();
+    }
+    /// Close the current phase.
+    fn lap(&mut self, name: &'static str) {
+        let d = self.t.elapsed();
+        if self.run == 0 {
+            self.names.push(name);
+            self.times.push(vec![]);
+            self.mem.push((status_kb("VmHWM:"), status_kb("VmRSS:")));
+        }
+        self.times[self.i].push(d);
+        self.i += 1;
+        self.t = Instant::now();
+    }
+}
+
+fn median(v: &[Duration]) -> Duration {
+    let mut v = v.to_vec();
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn build_once(plan_dir: &Path, out: &Path, ph: &mut Phases) -> usize {
+    let loaded = plansite::load::load(plan_dir, Some(out)).expect("load");
+    ph.lap("load (walk, read, split front matter)");
+    let (plan, diags) = plansite::parse::parse(&loaded);
+    let plan = plan.expect("the plan parses");
+    assert!(!diags.iter().any(|d| d.is_error()), "the plan has errors");
+    ph.lap("parse (TOML, model, references)");
+
+    use plansite::analyze::*;
+    let inis = initiative::initiatives(&plan);
+    ph.lap("analyze: initiatives");
+    let kpis = kpi::kpis(&plan, &checkin_dates(&plan));
+    ph.lap("analyze: kpis");
+    black_box(rollup::rollups(&plan, &kpis, &inis));
+    ph.lap("analyze: rollups");
+    black_box(budget::budget(&plan));
+    ph.lap("analyze: budget");
+    let cancelled: Vec<bool> = inis.iter().map(|f| f.status.state == initiative::InitiativeState::Cancelled).collect();
+    black_box(schedule::schedule(&plan, &cancelled));
+    ph.lap("analyze: schedule");
+    black_box(load::load(&plan));
+    ph.lap("analyze: load");
+    drop((inis, kpis, cancelled));
+    let an = analyze(&plan);
+    ph.lap("analyze (all again, as build runs it)");
+
+    let th = theme::load(&loaded, &plan.settings).expect("theme");
+    ph.lap("render: theme (tera templates)");
+    let (html, _) = pages::render_bodies(&plan, &loaded);
+    ph.lap("render: Markdown bodies");
+    let rel = relations::Relations::new(&plan);
+    ph.lap("render: relations");
+    let cx = pages::Cx { plan: &plan, an: &an, rel, html };
+    let list = pages::pages(&cx, &loaded);
+    let n = list.len();
+    ph.lap("render: page variables + charts (serde_json)");
+    let mut site = pages::render_pages(&th.tera, &plan, list).expect("templates");
+    ph.lap("render: templates (tera)");
+    for (p, b) in th.assets {
+        site.entry(p).or_insert(b);
+    }
+    let json = plansite::export::json(&plan, &an).expect("json");
+    site.insert("data/plan.json".into(), json.into_bytes());
+    ph.lap("export: data/plan.json");
+    for (name, bytes) in plansite::export::csv(&plan, &an).expect("csv") {
+        site.insert(format!("data/{name}"), bytes);
+    }
+    ph.lap("export: CSV");
+    plansite::write::write_site(out, &site).expect("write");
+    ph.lap("write (temp folder, swap)");
+    drop(site);
+    drop(cx);
+    ph.lap("drop everything");
+    n
+}
+
+fn micro(name: &str, iters: u32, mut f: impl FnMut()) {
+    let mut best = Duration::MAX;
+    for _ in 0..5 {
+        let t = Instant::now();
+        for _ in 0..iters {
+            f();
+        }
+        best = best.min(t.elapsed());
+    }
+    println!("| {name} | {:.0} ns |", best.as_nanos() as f64 / iters as f64);
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; ignore flags.
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let plan_dir = args.first().map(PathBuf::from).unwrap_or_else(|| root.join("example-plan"));
+    let runs: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(3);
+    let out = std::env::temp_dir().join(format!("plansite-phases-{}", std::process::id()));
+
+    let mut ph = Phases { names: vec![], times: vec![], mem: vec![], run: 0, i: 0, t: Instant::now() };
+    let mut pages = 0;
+    let t_all = Instant::now();
+    let mut totals = vec![];
+    for run in 0..runs {
+        let t = Instant::now();
+        ph.start(run);
+        pages = build_once(&plan_dir, &out, &mut ph);
+        totals.push(t.elapsed());
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    println!("plan: {} ({pages} pages), {runs} runs in {:.1?}", plan_dir.display(), t_all.elapsed());
+    println!();
+    println!("| phase | median | share | peak RSS after (MB) | RSS after (MB) |");
+    println!("|---|---|---|---|---|");
+    let total = median(&totals);
+    for (k, name) in ph.names.iter().enumerate() {
+        let m = median(&ph.times[k]);
+        println!(
+            "| {name} | {:.3} s | {:.1}% | {} | {} |",
+            m.as_secs_f64(),
+            100.0 * m.as_secs_f64() / total.as_secs_f64(),
+            ph.mem[k].0 / 1024,
+            ph.mem[k].1 / 1024
+        );
+    }
+    println!("| **total** (analysis counted twice) | {:.3} s | | | |", total.as_secs_f64());
+    println!();
+    println!("| micro-benchmark | time per call (best of 5) |");
+    println!("|---|---|");
+    let labels = ["FY2027-Q3", "2026-04", "FY2028", "2027-H2", "2029"];
+    micro("Period::parse (5 forms)", 20_000, || {
+        for l in labels {
+            black_box(Period::parse(black_box(l), 4).ok());
+        }
+    });
+    let m = Money::parse("1250000.55").unwrap();
+    micro("Money::spread over 12 months", 100_000, || {
+        black_box(black_box(m).spread(12, 2));
+    });
+    micro("Money::spread over 3 months", 100_000, || {
+        black_box(black_box(m).spread(3, 2));
+    });
+}
