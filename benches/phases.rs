@@ -86,7 +86,10 @@ fn build_once(plan_dir: &Path, out: &Path, ph: &mut Phases) -> usize {
     ph.lap("analyze: rollups");
     black_box(budget::budget(&plan));
     ph.lap("analyze: budget");
-    let cancelled: Vec<bool> = inis.iter().map(|f| f.status.state == initiative::InitiativeState::Cancelled).collect();
+    let cancelled: Vec<bool> = inis
+        .iter()
+        .map(|f| f.status.state == initiative::InitiativeState::Cancelled)
+        .collect();
     black_box(schedule::schedule(&plan, &cancelled));
     ph.lap("analyze: schedule");
     black_box(load::load(&plan));
@@ -101,7 +104,12 @@ fn build_once(plan_dir: &Path, out: &Path, ph: &mut Phases) -> usize {
     ph.lap("render: Markdown bodies");
     let rel = relations::Relations::new(&plan);
     ph.lap("render: relations");
-    let cx = pages::Cx { plan: &plan, an: &an, rel, html };
+    let cx = pages::Cx {
+        plan: &plan,
+        an: &an,
+        rel,
+        html,
+    };
     let list = pages::pages(&cx, &loaded);
     let n = list.len();
     ph.lap("render: page variables + charts (serde_json)");
@@ -110,7 +118,7 @@ fn build_once(plan_dir: &Path, out: &Path, ph: &mut Phases) -> usize {
     for (p, b) in th.assets {
         site.entry(p).or_insert(b);
     }
-    let json = plansite::export::json(&plan, &an).expect("json");
+    let json = plansite::export::json(&plan, &an, false).expect("json");
     site.insert("data/plan.json".into(), json.into_bytes());
     ph.lap("export: data/plan.json");
     for (name, bytes) in plansite::export::csv(&plan, &an).expect("csv") {
@@ -134,18 +142,34 @@ fn micro(name: &str, iters: u32, mut f: impl FnMut()) {
         }
         best = best.min(t.elapsed());
     }
-    println!("| {name} | {:.0} ns |", best.as_nanos() as f64 / iters as f64);
+    println!(
+        "| {name} | {:.0} ns |",
+        best.as_nanos() as f64 / iters as f64
+    );
 }
 
 fn main() {
     // `cargo bench` passes `--bench`; ignore flags.
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let plan_dir = args.first().map(PathBuf::from).unwrap_or_else(|| root.join("example-plan"));
+    let plan_dir = args
+        .first()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("example-plan"));
     let runs: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(3);
     let out = std::env::temp_dir().join(format!("plansite-phases-{}", std::process::id()));
 
-    let mut ph = Phases { names: vec![], times: vec![], mem: vec![], run: 0, i: 0, t: Instant::now() };
+    let mut ph = Phases {
+        names: vec![],
+        times: vec![],
+        mem: vec![],
+        run: 0,
+        i: 0,
+        t: Instant::now(),
+    };
     let mut pages = 0;
     let t_all = Instant::now();
     let mut totals = vec![];
@@ -156,7 +180,11 @@ fn main() {
         totals.push(t.elapsed());
     }
     let _ = std::fs::remove_dir_all(&out);
-    println!("plan: {} ({pages} pages), {runs} runs in {:.1?}", plan_dir.display(), t_all.elapsed());
+    println!(
+        "plan: {} ({pages} pages), {runs} runs in {:.1?}",
+        plan_dir.display(),
+        t_all.elapsed()
+    );
     println!();
     println!("| phase | median | share | peak RSS after (MB) | RSS after (MB) |");
     println!("|---|---|---|---|---|");
@@ -171,7 +199,10 @@ fn main() {
             ph.mem[k].1 / 1024
         );
     }
-    println!("| **total** (analysis counted twice) | {:.3} s | | | |", total.as_secs_f64());
+    println!(
+        "| **total** (analysis counted twice) | {:.3} s | | | |",
+        total.as_secs_f64()
+    );
     println!();
     println!("| micro-benchmark | time per call (best of 5) |");
     println!("|---|---|");

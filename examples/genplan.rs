@@ -18,6 +18,10 @@
 //! of the plan, front matter with the title only, a minimal layout), so that the two generators
 //! can be timed on the same prose.
 
+// The `*r.pick(..)` derefs choose `&str` for the generic pick (clippy's fix breaks inference),
+// and the index loops walk several parallel vectors at once.
+#![allow(clippy::explicit_auto_deref, clippy::needless_range_loop)]
+
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::fs;
@@ -148,129 +152,493 @@ fn fy_of(m: usize) -> i64 {
 // Vocabulary.
 
 const DEPT_NAMES: &[&str] = &[
-    "Sales", "Marketing", "Finance", "Human Resources", "Technology", "Operations", "Logistics",
-    "Procurement", "Legal", "Customer Service", "Engineering", "Data", "Security", "Facilities",
-    "Manufacturing", "Quality", "Research", "Product", "Strategy", "Communications", "Treasury",
-    "Tax", "Controlling", "Internal Audit", "Risk", "Compliance", "Workplace", "Fleet",
-    "Warehousing", "Transport", "Field Service", "Key Accounts", "E-commerce", "Pricing",
-    "Category Management", "Supplier Quality", "Infrastructure", "Applications", "Analytics",
-    "Learning", "Recruiting", "Payroll", "Sustainability", "Health and Safety", "Brand",
+    "Sales",
+    "Marketing",
+    "Finance",
+    "Human Resources",
+    "Technology",
+    "Operations",
+    "Logistics",
+    "Procurement",
+    "Legal",
+    "Customer Service",
+    "Engineering",
+    "Data",
+    "Security",
+    "Facilities",
+    "Manufacturing",
+    "Quality",
+    "Research",
+    "Product",
+    "Strategy",
+    "Communications",
+    "Treasury",
+    "Tax",
+    "Controlling",
+    "Internal Audit",
+    "Risk",
+    "Compliance",
+    "Workplace",
+    "Fleet",
+    "Warehousing",
+    "Transport",
+    "Field Service",
+    "Key Accounts",
+    "E-commerce",
+    "Pricing",
+    "Category Management",
+    "Supplier Quality",
+    "Infrastructure",
+    "Applications",
+    "Analytics",
+    "Learning",
+    "Recruiting",
+    "Payroll",
+    "Sustainability",
+    "Health and Safety",
+    "Brand",
 ];
 const REGIONS: &[&str] = &[
-    "North", "South", "East", "West", "Central", "Benelux", "Nordics", "Iberia", "Alps",
-    "Baltics", "Balkans", "Islands", "Coast", "Highlands", "Lowlands", "Delta",
+    "North",
+    "South",
+    "East",
+    "West",
+    "Central",
+    "Benelux",
+    "Nordics",
+    "Iberia",
+    "Alps",
+    "Baltics",
+    "Balkans",
+    "Islands",
+    "Coast",
+    "Highlands",
+    "Lowlands",
+    "Delta",
 ];
 const TEAM_NAMES: &[&str] = &[
-    "Planning", "Delivery", "Platform", "Excellence", "Analytics", "Partners", "Programs",
-    "Service", "Projects", "Governance", "Enablement", "Change",
+    "Planning",
+    "Delivery",
+    "Platform",
+    "Excellence",
+    "Analytics",
+    "Partners",
+    "Programs",
+    "Service",
+    "Projects",
+    "Governance",
+    "Enablement",
+    "Change",
 ];
 const FIRST: &[&str] = &[
     "Anna", "Ben", "Carla", "David", "Eva", "Felix", "Greta", "Hugo", "Ines", "Jonas", "Katja",
-    "Lukas", "Mara", "Nils", "Olga", "Paul", "Quinn", "Rosa", "Sven", "Tara", "Udo", "Vera",
-    "Wim", "Xenia", "Yusuf", "Zoe", "Amir", "Bianca", "Chen", "Dana", "Emil", "Fatima", "Gustav",
-    "Hana", "Igor", "Julia", "Karim", "Lena", "Mateo", "Nora", "Oskar", "Priya", "Rafael",
-    "Sara", "Tomas", "Ulla", "Victor", "Wanda", "Yara", "Zeno", "Aiko", "Bruno", "Clara",
-    "Dmitri", "Elena", "Farid", "Gina", "Henrik", "Isla", "Jan",
+    "Lukas", "Mara", "Nils", "Olga", "Paul", "Quinn", "Rosa", "Sven", "Tara", "Udo", "Vera", "Wim",
+    "Xenia", "Yusuf", "Zoe", "Amir", "Bianca", "Chen", "Dana", "Emil", "Fatima", "Gustav", "Hana",
+    "Igor", "Julia", "Karim", "Lena", "Mateo", "Nora", "Oskar", "Priya", "Rafael", "Sara", "Tomas",
+    "Ulla", "Victor", "Wanda", "Yara", "Zeno", "Aiko", "Bruno", "Clara", "Dmitri", "Elena",
+    "Farid", "Gina", "Henrik", "Isla", "Jan",
 ];
 const LAST: &[&str] = &[
-    "Jansen", "Martin", "Rossi", "Eriksen", "Dubois", "Novak", "Silva", "Larsen", "Cohen",
-    "Carter", "Sharma", "Ferrari", "Muller", "Bakker", "Visser", "Smit", "Meyer", "Schulz",
-    "Garcia", "Lopez", "Moreau", "Laurent", "Kowalski", "Nowak", "Horvat", "Popescu", "Ivanova",
-    "Berg", "Lind", "Nielsen", "Hansen", "Virtanen", "Murphy", "Kelly", "Walsh", "Byrne",
-    "Costa", "Santos", "Pereira", "Weber", "Wagner", "Becker", "Hoffmann", "Koch", "Richter",
-    "Klein", "Wolf", "Neumann", "Schwarz", "Zimmermann", "Kruger", "Hartmann", "Lange",
-    "Werner", "Krause", "Lehmann", "Schmitt", "Maier", "Fuchs", "Vogel", "Brandt", "Haas",
-    "Roth", "Beck", "Lorenz", "Baumann", "Franke", "Albrecht", "Winter", "Sommer",
+    "Jansen",
+    "Martin",
+    "Rossi",
+    "Eriksen",
+    "Dubois",
+    "Novak",
+    "Silva",
+    "Larsen",
+    "Cohen",
+    "Carter",
+    "Sharma",
+    "Ferrari",
+    "Muller",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meyer",
+    "Schulz",
+    "Garcia",
+    "Lopez",
+    "Moreau",
+    "Laurent",
+    "Kowalski",
+    "Nowak",
+    "Horvat",
+    "Popescu",
+    "Ivanova",
+    "Berg",
+    "Lind",
+    "Nielsen",
+    "Hansen",
+    "Virtanen",
+    "Murphy",
+    "Kelly",
+    "Walsh",
+    "Byrne",
+    "Costa",
+    "Santos",
+    "Pereira",
+    "Weber",
+    "Wagner",
+    "Becker",
+    "Hoffmann",
+    "Koch",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+    "Kruger",
+    "Hartmann",
+    "Lange",
+    "Werner",
+    "Krause",
+    "Lehmann",
+    "Schmitt",
+    "Maier",
+    "Fuchs",
+    "Vogel",
+    "Brandt",
+    "Haas",
+    "Roth",
+    "Beck",
+    "Lorenz",
+    "Baumann",
+    "Franke",
+    "Albrecht",
+    "Winter",
+    "Sommer",
 ];
 const ROLES: &[&str] = &[
-    "Analyst", "Specialist", "Manager", "Senior Manager", "Director", "Engineer", "Consultant",
-    "Coordinator", "Team Lead", "Architect", "Planner", "Controller",
+    "Analyst",
+    "Specialist",
+    "Manager",
+    "Senior Manager",
+    "Director",
+    "Engineer",
+    "Consultant",
+    "Coordinator",
+    "Team Lead",
+    "Architect",
+    "Planner",
+    "Controller",
 ];
 
 /// (name, unit, direction, kind, baseline low, baseline high, yearly change share)
-type Metric = (&'static str, &'static str, &'static str, &'static str, f64, f64, f64);
+type Metric = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    f64,
+    f64,
+);
 const METRICS: &[Metric] = &[
     ("Order fill rate", "%", "up", "level", 88.0, 94.0, 0.008),
-    ("Net revenue", "M EUR", "up", "cumulative", 20.0, 200.0, 0.05),
+    (
+        "Net revenue",
+        "M EUR",
+        "up",
+        "cumulative",
+        20.0,
+        200.0,
+        0.05,
+    ),
     ("Cost per order", "EUR", "down", "level", 5.0, 20.0, 0.04),
     ("Customer churn", "%", "down", "level", 6.0, 12.0, 0.06),
-    ("Net promoter score", "points", "up", "level", 15.0, 35.0, 0.08),
-    ("Employee engagement", "points", "up", "level", 55.0, 72.0, 0.03),
-    ("Unplanned downtime", "hours", "down", "cumulative", 150.0, 400.0, 0.07),
-    ("Sev1 incidents", "count", "down", "cumulative", 8.0, 24.0, 0.08),
+    (
+        "Net promoter score",
+        "points",
+        "up",
+        "level",
+        15.0,
+        35.0,
+        0.08,
+    ),
+    (
+        "Employee engagement",
+        "points",
+        "up",
+        "level",
+        55.0,
+        72.0,
+        0.03,
+    ),
+    (
+        "Unplanned downtime",
+        "hours",
+        "down",
+        "cumulative",
+        150.0,
+        400.0,
+        0.07,
+    ),
+    (
+        "Sev1 incidents",
+        "count",
+        "down",
+        "cumulative",
+        8.0,
+        24.0,
+        0.08,
+    ),
     ("On-time delivery", "%", "up", "level", 84.0, 93.0, 0.01),
-    ("Leads generated", "count", "up", "cumulative", 1000.0, 9000.0, 0.07),
-    ("Days sales outstanding", "days", "down", "level", 35.0, 60.0, 0.04),
+    (
+        "Leads generated",
+        "count",
+        "up",
+        "cumulative",
+        1000.0,
+        9000.0,
+        0.07,
+    ),
+    (
+        "Days sales outstanding",
+        "days",
+        "down",
+        "level",
+        35.0,
+        60.0,
+        0.04,
+    ),
     ("Inventory turns", "turns", "up", "level", 4.0, 9.0, 0.05),
-    ("Training hours per FTE", "hours", "up", "cumulative", 12.0, 40.0, 0.06),
+    (
+        "Training hours per FTE",
+        "hours",
+        "up",
+        "cumulative",
+        12.0,
+        40.0,
+        0.06,
+    ),
     ("Voluntary attrition", "%", "down", "level", 8.0, 15.0, 0.05),
-    ("First contact resolution", "%", "up", "level", 60.0, 78.0, 0.03),
-    ("Carbon emissions", "t CO2e", "down", "cumulative", 1000.0, 8000.0, 0.08),
+    (
+        "First contact resolution",
+        "%",
+        "up",
+        "level",
+        60.0,
+        78.0,
+        0.03,
+    ),
+    (
+        "Carbon emissions",
+        "t CO2e",
+        "down",
+        "cumulative",
+        1000.0,
+        8000.0,
+        0.08,
+    ),
     ("Forecast accuracy", "%", "up", "level", 70.0, 86.0, 0.02),
     ("Time to hire", "days", "down", "level", 30.0, 60.0, 0.05),
     ("Gross margin", "%", "up", "level", 24.0, 38.0, 0.02),
     ("Defect rate", "ppm", "down", "level", 200.0, 900.0, 0.08),
     ("Cycle time", "days", "down", "level", 6.0, 20.0, 0.05),
-    ("Data quality score", "points", "up", "level", 68.0, 85.0, 0.03),
-    ("Supplier on-time rate", "%", "up", "level", 80.0, 91.0, 0.015),
-    ("Safety incidents", "count", "down", "cumulative", 10.0, 40.0, 0.08),
+    (
+        "Data quality score",
+        "points",
+        "up",
+        "level",
+        68.0,
+        85.0,
+        0.03,
+    ),
+    (
+        "Supplier on-time rate",
+        "%",
+        "up",
+        "level",
+        80.0,
+        91.0,
+        0.015,
+    ),
+    (
+        "Safety incidents",
+        "count",
+        "down",
+        "cumulative",
+        10.0,
+        40.0,
+        0.08,
+    ),
 ];
-const FREQUENCIES: &[&str] = &["monthly", "monthly", "monthly", "quarterly", "quarterly", "yearly"];
+const FREQUENCIES: &[&str] = &[
+    "monthly",
+    "monthly",
+    "monthly",
+    "quarterly",
+    "quarterly",
+    "yearly",
+];
 
 const GOALS: &[(&str, &str, u32)] = &[
-    ("profitable-growth", "Grow revenue faster than the market, profitably", 20),
-    ("customer-loyalty", "Be the supplier customers recommend", 15),
-    ("digital-revenue", "Make digital channels the main way customers buy", 15),
-    ("operational-excellence", "Deliver every order right, on time, at lower cost", 15),
-    ("people-growth", "Grow our people before we grow headcount", 10),
-    ("data-driven", "Run the company on one trusted set of data", 10),
-    ("sustainable-operations", "Halve the carbon footprint of our operations", 10),
-    ("resilient-supply", "Keep supply flowing through any disruption", 5),
+    (
+        "profitable-growth",
+        "Grow revenue faster than the market, profitably",
+        20,
+    ),
+    (
+        "customer-loyalty",
+        "Be the supplier customers recommend",
+        15,
+    ),
+    (
+        "digital-revenue",
+        "Make digital channels the main way customers buy",
+        15,
+    ),
+    (
+        "operational-excellence",
+        "Deliver every order right, on time, at lower cost",
+        15,
+    ),
+    (
+        "people-growth",
+        "Grow our people before we grow headcount",
+        10,
+    ),
+    (
+        "data-driven",
+        "Run the company on one trusted set of data",
+        10,
+    ),
+    (
+        "sustainable-operations",
+        "Halve the carbon footprint of our operations",
+        10,
+    ),
+    (
+        "resilient-supply",
+        "Keep supply flowing through any disruption",
+        5,
+    ),
 ];
 
 const INIT_VERBS: &[&str] = &[
-    "Consolidate", "Automate", "Redesign", "Migrate", "Standardise", "Pilot", "Roll out",
-    "Modernise", "Streamline", "Outsource", "Insource", "Digitise", "Retire", "Harmonise",
+    "Consolidate",
+    "Automate",
+    "Redesign",
+    "Migrate",
+    "Standardise",
+    "Pilot",
+    "Roll out",
+    "Modernise",
+    "Streamline",
+    "Outsource",
+    "Insource",
+    "Digitise",
+    "Retire",
+    "Harmonise",
 ];
 const INIT_OBJECTS: &[&str] = &[
-    "order intake", "supplier onboarding", "the returns process", "month-end close",
-    "customer self-service", "warehouse slotting", "demand forecasting", "the pricing engine",
-    "field service scheduling", "contract management", "travel and expenses",
-    "the data platform", "identity and access", "the service desk", "route planning",
-    "quality inspections", "product master data", "the intranet", "payroll processing",
-    "talent reviews", "energy monitoring", "packaging", "the partner portal", "key account plans",
-    "the ERP interfaces", "invoice matching", "credit management", "shift planning",
+    "order intake",
+    "supplier onboarding",
+    "the returns process",
+    "month-end close",
+    "customer self-service",
+    "warehouse slotting",
+    "demand forecasting",
+    "the pricing engine",
+    "field service scheduling",
+    "contract management",
+    "travel and expenses",
+    "the data platform",
+    "identity and access",
+    "the service desk",
+    "route planning",
+    "quality inspections",
+    "product master data",
+    "the intranet",
+    "payroll processing",
+    "talent reviews",
+    "energy monitoring",
+    "packaging",
+    "the partner portal",
+    "key account plans",
+    "the ERP interfaces",
+    "invoice matching",
+    "credit management",
+    "shift planning",
 ];
 const SUBJECTS: &[&str] = &[
-    "We", "The team", "The steering committee", "Each region", "Our customers",
-    "The programme office", "Finance", "The business owners", "Every site", "The project lead",
+    "We",
+    "The team",
+    "The steering committee",
+    "Each region",
+    "Our customers",
+    "The programme office",
+    "Finance",
+    "The business owners",
+    "Every site",
+    "The project lead",
 ];
 const VERBS: &[&str] = &[
-    "will consolidate", "must reduce", "plans to automate", "reviews", "will pilot",
-    "expects to improve", "has agreed to standardise", "is going to retire", "measures",
-    "will simplify", "needs to renegotiate", "wants to understand", "commits to publish",
-    "will move", "has to replace", "can shorten",
+    "will consolidate",
+    "must reduce",
+    "plans to automate",
+    "reviews",
+    "will pilot",
+    "expects to improve",
+    "has agreed to standardise",
+    "is going to retire",
+    "measures",
+    "will simplify",
+    "needs to renegotiate",
+    "wants to understand",
+    "commits to publish",
+    "will move",
+    "has to replace",
+    "can shorten",
 ];
 const OBJECTS: &[&str] = &[
-    "the order-to-cash process", "manual hand-offs between warehouse and sales",
-    "the supplier base", "our legacy reporting", "first-time-right rates",
-    "the cost of every order line", "lead times for spare parts", "the number of tools in use",
-    "customer-specific price lists", "stock levels across the network", "the approval chain",
-    "onboarding time for new hires", "the backlog of change requests", "service levels",
-    "the quality of master data", "energy use per square metre", "open invoices past due",
-    "the way we plan capacity", "interfaces to the ERP", "weekly performance reviews",
+    "the order-to-cash process",
+    "manual hand-offs between warehouse and sales",
+    "the supplier base",
+    "our legacy reporting",
+    "first-time-right rates",
+    "the cost of every order line",
+    "lead times for spare parts",
+    "the number of tools in use",
+    "customer-specific price lists",
+    "stock levels across the network",
+    "the approval chain",
+    "onboarding time for new hires",
+    "the backlog of change requests",
+    "service levels",
+    "the quality of master data",
+    "energy use per square metre",
+    "open invoices past due",
+    "the way we plan capacity",
+    "interfaces to the ERP",
+    "weekly performance reviews",
 ];
 const TAILS: &[&str] = &[
-    "before the peak season", "by the end of the fiscal year", "in two waves, starting with the largest sites",
-    "without adding headcount", "so that every region works from the same numbers",
-    "with the help of an external partner", "once the pilot has proven the benefits",
-    "and report progress every month", "while keeping service levels stable",
-    "within the approved envelope", "in close coordination with finance",
-    "after the works council has been consulted", "for all customers above the threshold",
+    "before the peak season",
+    "by the end of the fiscal year",
+    "in two waves, starting with the largest sites",
+    "without adding headcount",
+    "so that every region works from the same numbers",
+    "with the help of an external partner",
+    "once the pilot has proven the benefits",
+    "and report progress every month",
+    "while keeping service levels stable",
+    "within the approved envelope",
+    "in close coordination with finance",
+    "after the works council has been consulted",
+    "for all customers above the threshold",
 ];
 const CONNECTIVES: &[&str] = &[
-    "In addition,", "At the same time,", "As a first step,", "In practice,", "Above all,",
-    "For this reason,", "Meanwhile,", "In the second year,",
+    "In addition,",
+    "At the same time,",
+    "As a first step,",
+    "In practice,",
+    "Above all,",
+    "For this reason,",
+    "Meanwhile,",
+    "In the second year,",
 ];
 const RISKS: &[&str] = &[
     "Key people are pulled into day-to-day firefighting",
@@ -282,22 +650,66 @@ const RISKS: &[&str] = &[
     "Interfaces to neighbouring systems change late",
     "The business case depends on volumes that may not materialise",
 ];
-const PHASES: &[&str] = &["Discovery", "Design", "Build", "Pilot", "Rollout", "Stabilise", "Handover"];
-const CATEGORIES: &[&str] = &["opex", "capex", "licenses", "contractors", "travel", "training", "marketing", "facilities"];
+const PHASES: &[&str] = &[
+    "Discovery",
+    "Design",
+    "Build",
+    "Pilot",
+    "Rollout",
+    "Stabilise",
+    "Handover",
+];
+const CATEGORIES: &[&str] = &[
+    "opex",
+    "capex",
+    "licenses",
+    "contractors",
+    "travel",
+    "training",
+    "marketing",
+    "facilities",
+];
 const ITEMS: &[&str] = &[
-    "Cloud hosting", "Software subscriptions", "External consultants", "Hardware refresh",
-    "Conferences and travel", "Training programme", "Campaign media", "Office rent",
-    "Maintenance contracts", "Temporary staff", "Legal advice", "Market research",
-    "Tooling", "Spare parts", "Energy", "Insurance",
+    "Cloud hosting",
+    "Software subscriptions",
+    "External consultants",
+    "Hardware refresh",
+    "Conferences and travel",
+    "Training programme",
+    "Campaign media",
+    "Office rent",
+    "Maintenance contracts",
+    "Temporary staff",
+    "Legal advice",
+    "Market research",
+    "Tooling",
+    "Spare parts",
+    "Energy",
+    "Insurance",
 ];
 const MILESTONE_TITLES: &[&str] = &[
-    "Business case approved", "Design signed off", "Vendor selected", "Pilot live",
-    "First site live", "Half of the sites live", "All sites live", "Old system switched off",
-    "Benefits review", "Handover to operations",
+    "Business case approved",
+    "Design signed off",
+    "Vendor selected",
+    "Pilot live",
+    "First site live",
+    "Half of the sites live",
+    "All sites live",
+    "Old system switched off",
+    "Benefits review",
+    "Handover to operations",
 ];
 const TASK_VERBS: &[&str] = &[
-    "Map", "Define", "Test", "Migrate", "Train users on", "Document", "Review", "Configure",
-    "Clean up", "Measure",
+    "Map",
+    "Define",
+    "Test",
+    "Migrate",
+    "Train users on",
+    "Document",
+    "Review",
+    "Configure",
+    "Clean up",
+    "Measure",
 ];
 
 fn kebab(s: &str) -> String {
@@ -550,7 +962,7 @@ struct Gen {
 impl Gen {
     fn new(s: Scale) -> Gen {
         Gen {
-            r: Rng(0x5EED_0F_9A_1A_2026),
+            r: Rng(0x005E_ED0F_9A1A_2026),
             s,
             depts: vec![],
             people: vec![],
@@ -571,7 +983,10 @@ impl Gen {
             let mut name = if i < DEPT_NAMES.len() {
                 base.to_string()
             } else {
-                format!("{base} {}", REGIONS[(i / DEPT_NAMES.len() - 1) % REGIONS.len()])
+                format!(
+                    "{base} {}",
+                    REGIONS[(i / DEPT_NAMES.len() - 1) % REGIONS.len()]
+                )
             };
             let mut k = 2;
             while !used.insert(kebab(&name)) {
@@ -643,10 +1058,17 @@ impl Gen {
             let m = k % METRICS.len();
             let scope = k / METRICS.len();
             let (id, name) = if scope == 0 {
-                (format!("group-{}", kebab(METRICS[m].0)), format!("{} (group)", METRICS[m].0))
+                (
+                    format!("group-{}", kebab(METRICS[m].0)),
+                    format!("{} (group)", METRICS[m].0),
+                )
             } else {
                 let reg = REGIONS[(scope - 1) % REGIONS.len()];
-                let suffix = if scope > REGIONS.len() { format!("-{}", scope) } else { String::new() };
+                let suffix = if scope > REGIONS.len() {
+                    format!("-{}", scope)
+                } else {
+                    String::new()
+                };
                 (
                     format!("{}{suffix}-{}", kebab(reg), kebab(METRICS[m].0)),
                     format!("{} ({reg})", METRICS[m].0),
@@ -658,7 +1080,11 @@ impl Gen {
             let off = self.r.below(METRICS.len());
             for j in 0..per_dept.min(METRICS.len()) {
                 let m = (off + j * 5) % METRICS.len();
-                let m = if j * 5 >= METRICS.len() { (m + 1) % METRICS.len() } else { m };
+                let m = if j * 5 >= METRICS.len() {
+                    (m + 1) % METRICS.len()
+                } else {
+                    m
+                };
                 let id = format!("{}-{}", self.depts[d].id, kebab(METRICS[m].0));
                 let name = format!("{}: {}", self.depts[d].name, METRICS[m].0.to_lowercase());
                 specs.push((Some(d), m, id, name));
@@ -672,11 +1098,19 @@ impl Gen {
             let (_, unit, dir, kind, lo, hi, g) = METRICS[m];
             let decimals = if hi >= 500.0 { 0 } else { 1 };
             let base = lo + (hi - lo) * self.r.unit();
-            let base = if kind == "cumulative" { base } else { round_to(base, decimals) };
+            let base = if kind == "cumulative" {
+                base
+            } else {
+                round_to(base, decimals)
+            };
             let mut targets = vec![];
             for y in 0..(FY_END - FY_START + 1) {
                 let f = g * (y as f64 + 1.0);
-                let mut t = if dir == "up" { base * (1.0 + f) } else { base * (1.0 - f).max(0.3) };
+                let mut t = if dir == "up" {
+                    base * (1.0 + f)
+                } else {
+                    base * (1.0 - f).max(0.3)
+                };
                 if unit == "%" && dir == "up" {
                     t = t.min(99.5);
                 }
@@ -752,7 +1186,11 @@ impl Gen {
                 k += 1;
             }
             used.insert(id.clone());
-            let title = if k > 2 { format!("{title}, wave {}", k - 1) } else { title };
+            let title = if k > 2 {
+                format!("{title}, wave {}", k - 1)
+            } else {
+                title
+            };
             let dur = self.r.range(3, 18) as usize;
             let start = self.r.below(MONTHS - 3);
             let end = (start + dur - 1).min(MONTHS - 1);
@@ -781,7 +1219,9 @@ impl Gen {
             if !self.depts[dept].kpis.is_empty() && self.r.chance(0.7) {
                 kpis.push(*self.r.pick(&self.depts[dept].kpis));
             }
-            let priority = *self.r.pick(&["critical", "high", "medium", "medium", "low"]);
+            let priority = *self
+                .r
+                .pick(&["critical", "high", "medium", "medium", "low"]);
             let difficulty = self.r.range(1, 5);
             let impact = self.r.range(1, 5);
             let key = self.r.chance(0.05);
@@ -805,7 +1245,13 @@ impl Gen {
                         (a, b)
                     };
                     if self.book(p, f, a, b) {
-                        allocations.push(Alloc { person: p, fte: f, from: a, to: b, whole });
+                        allocations.push(Alloc {
+                            person: p,
+                            fte: f,
+                            from: a,
+                            to: b,
+                            whole,
+                        });
                         break;
                     }
                 }
@@ -815,8 +1261,16 @@ impl Gen {
             let moff = self.r.below(MILESTONE_TITLES.len());
             for j in 0..nm {
                 let m = start + (end - start) * (j + 1) / nm;
-                let day = if j + 1 == nm { 31 } else { *self.r.pick(&[10u32, 15, 20, 28]) };
-                milestones.push((MILESTONE_TITLES[(moff + j) % MILESTONE_TITLES.len()].to_string(), m, day));
+                let day = if j + 1 == nm {
+                    31
+                } else {
+                    *self.r.pick(&[10u32, 15, 20, 28])
+                };
+                milestones.push((
+                    MILESTONE_TITLES[(moff + j) % MILESTONE_TITLES.len()].to_string(),
+                    m,
+                    day,
+                ));
             }
             let mut tasks = vec![];
             let nt = self.r.range(2, 6);
@@ -832,7 +1286,13 @@ impl Gen {
                     }
                 }
                 let title = format!("{} {}", self.r.pick(TASK_VERBS), self.r.pick(INIT_OBJECTS));
-                tasks.push(Task { title, owner, start: a, end: b, fte: tf });
+                tasks.push(Task {
+                    title,
+                    owner,
+                    start: a,
+                    end: b,
+                    fte: tf,
+                });
             }
             self.inits.push(Initiative {
                 id,
@@ -934,15 +1394,26 @@ impl Gen {
                         let amount = self.r.range(80_000, 600_000) * 100;
                         ("personnel", format!("{} staff", teams[k].1), amount)
                     } else {
-                        let cents = self.r.range(2_000, 150_000) * 100 + if self.r.chance(0.3) { self.r.range(1, 99) } else { 0 };
-                        (*self.r.pick(CATEGORIES), self.r.pick(ITEMS).to_string(), cents)
+                        let cents = self.r.range(2_000, 150_000) * 100
+                            + if self.r.chance(0.3) {
+                                self.r.range(1, 99)
+                            } else {
+                                0
+                            };
+                        (
+                            *self.r.pick(CATEGORIES),
+                            self.r.pick(ITEMS).to_string(),
+                            cents,
+                        )
                     };
                     let mut initiative = None;
                     if category != "personnel" && self.r.chance(0.25) {
                         let active: Vec<usize> = inits_by_dept[d]
                             .iter()
                             .copied()
-                            .filter(|&i| self.inits[i].start <= q * 3 + 2 && self.inits[i].end >= q * 3)
+                            .filter(|&i| {
+                                self.inits[i].start <= q * 3 + 2 && self.inits[i].end >= q * 3
+                            })
                             .collect();
                         if !active.is_empty() {
                             let i = *self.r.pick(&active);
@@ -951,8 +1422,17 @@ impl Gen {
                         }
                     }
                     let actual = ended.then(|| planned * self.r.range(85, 112) / 100);
-                    let forecast = (!ended && self.r.chance(0.3)).then(|| planned * self.r.range(90, 115) / 100);
-                    lines.push(Line { category, item, initiative, period: period.clone(), planned, forecast, actual });
+                    let forecast = (!ended && self.r.chance(0.3))
+                        .then(|| planned * self.r.range(90, 115) / 100);
+                    lines.push(Line {
+                        category,
+                        item,
+                        initiative,
+                        period: period.clone(),
+                        planned,
+                        forecast,
+                        actual,
+                    });
                 }
             }
             // One annual capex line per fiscal year, spread over its months when charted.
@@ -965,7 +1445,8 @@ impl Gen {
                     period: format!("FY{fy}"),
                     planned,
                     forecast: None,
-                    actual: (((fy - FY_START) as usize + 1) * 12 - 1 <= AS_OF_MONTH).then_some(planned * 97 / 100),
+                    actual: (((fy - FY_START) as usize + 1) * 12 - 1 <= AS_OF_MONTH)
+                        .then_some(planned * 97 / 100),
                 });
             }
             self.lines.push(lines);
@@ -1035,7 +1516,12 @@ impl Gen {
 
     fn department_body(&mut self, d: usize) -> String {
         let mut b = String::new();
-        let names: Vec<String> = self.depts[d].people.iter().take(12).map(|&p| self.people[p].name.clone()).collect();
+        let names: Vec<String> = self.depts[d]
+            .people
+            .iter()
+            .take(12)
+            .map(|&p| self.people[p].name.clone())
+            .collect();
         let _ = writeln!(b, "# {} plan\n", self.depts[d].name);
         let n = self.r.range(4, 6) as usize;
         paragraph(&mut self.r, &mut b, n);
@@ -1072,7 +1558,12 @@ impl Gen {
         }
         b.push_str("## SWOT\n\n| | Helpful | Harmful |\n|---|---|---|\n");
         for row in ["Internal", "External"] {
-            let _ = writeln!(b, "| {row} | {} | {} |", cap_first(*self.r.pick(OBJECTS)), cap_first(*self.r.pick(OBJECTS)));
+            let _ = writeln!(
+                b,
+                "| {row} | {} | {} |",
+                cap_first(*self.r.pick(OBJECTS)),
+                cap_first(*self.r.pick(OBJECTS))
+            );
         }
         b.push_str("\n# Our priorities\n\n");
         bullets(&mut self.r, &mut b, 6, true);
@@ -1152,7 +1643,9 @@ impl Gen {
         }
 
         // people.toml
-        let mut p = String::from("# Everyone who appears in the plan. capacity is the FTE available for plan work.\n");
+        let mut p = String::from(
+            "# Everyone who appears in the plan. capacity is the FTE available for plan work.\n",
+        );
         for person in &self.people {
             let d = &self.depts[person.dept];
             let _ = write!(
@@ -1160,20 +1653,29 @@ impl Gen {
                 "\n[[person]]\nid = {}\nname = {}\nrole = {}\ndepartment = {}\nteam = {}\n",
                 quote(&person.id),
                 quote(&person.name),
-                quote(&format!("{} {}", d.name, ROLES[person.id.len() % ROLES.len()])),
+                quote(&format!(
+                    "{} {}",
+                    d.name,
+                    ROLES[person.id.len() % ROLES.len()]
+                )),
                 quote(&d.id),
                 quote(&d.teams[person.team].0)
             );
             if person.capacity != 100 {
                 let _ = writeln!(p, "capacity = {}", fte(person.capacity));
             }
-            let _ = writeln!(p, "email = {}", quote(&format!("{}@example.org", person.id)));
+            let _ = writeln!(
+                p,
+                "email = {}",
+                quote(&format!("{}@example.org", person.id))
+            );
         }
         files.push(("people.toml".into(), p));
 
         // kpis
         let mut org = String::from("# Organization-wide KPIs.\n");
-        let mut dept_kpis: Vec<String> = vec![String::from("# The department's KPIs.\n"); self.depts.len()];
+        let mut dept_kpis: Vec<String> =
+            vec![String::from("# The department's KPIs.\n"); self.depts.len()];
         for k in &self.kpis {
             let (_, unit, dir, kind, ..) = METRICS[k.metric];
             let mut s = String::new();
@@ -1195,7 +1697,12 @@ impl Gen {
                 num(k.baseline, k.decimals)
             );
             for (y, t) in k.targets.iter().enumerate() {
-                let _ = writeln!(s, "  {{ period = \"FY{}\", value = {} }},", FY_START + y as i64, num(*t, k.decimals));
+                let _ = writeln!(
+                    s,
+                    "  {{ period = \"FY{}\", value = {} }},",
+                    FY_START + y as i64,
+                    num(*t, k.decimals)
+                );
             }
             let _ = writeln!(s, "]\ntolerance = {}", k.tolerance);
             match k.dept {
@@ -1210,18 +1717,34 @@ impl Gen {
             let dept = &self.depts[d];
             let dir = format!("departments/{}", dept.id);
             let head = self.people[dept.people[0]].id.clone();
-            let mut fm = format!("+++\nname = {}\nhead = {}\n", quote(&dept.name), quote(&head));
+            let mut fm = format!(
+                "+++\nname = {}\nhead = {}\n",
+                quote(&dept.name),
+                quote(&head)
+            );
             if let Some(p) = dept.parent {
                 let _ = writeln!(fm, "parent = {}", quote(&self.depts[p].id));
             }
-            let _ = writeln!(fm, "mission = {}", quote(&format!("{} that the rest of the group can rely on.", dept.name)));
+            let _ = writeln!(
+                fm,
+                "mission = {}",
+                quote(&format!(
+                    "{} that the rest of the group can rely on.",
+                    dept.name
+                ))
+            );
             for (t, (tid, tname)) in dept.teams.iter().enumerate() {
                 let lead = dept
                     .people
                     .iter()
                     .find(|&&p| self.people[p].team == t)
                     .map(|&p| self.people[p].id.clone());
-                let _ = write!(fm, "\n[[team]]\nid = {}\nname = {}\n", quote(tid), quote(tname));
+                let _ = write!(
+                    fm,
+                    "\n[[team]]\nid = {}\nname = {}\n",
+                    quote(tid),
+                    quote(tname)
+                );
                 if let Some(l) = lead {
                     let _ = writeln!(fm, "lead = {}", quote(&l));
                 }
@@ -1231,7 +1754,10 @@ impl Gen {
             let body = self.department_body(d);
             files.push((format!("{dir}/department.md"), format!("{fm}{body}")));
             pages.push((format!("{dir}/department.md"), name, body));
-            files.push((format!("{dir}/kpis.toml"), std::mem::take(&mut dept_kpis[d])));
+            files.push((
+                format!("{dir}/kpis.toml"),
+                std::mem::take(&mut dept_kpis[d]),
+            ));
 
             // objectives
             let dept = &self.depts[d];
@@ -1241,17 +1767,29 @@ impl Gen {
                     o,
                     "\n[[objective]]\nid = {}\ntitle = {}\n",
                     quote(oid),
-                    quote(&format!("{} {} FY{fy}", cap_first(OBJECTS[(k * 7 + d) % OBJECTS.len()]), ["under control", "measurably better", "simpler"][k % 3]))
+                    quote(&format!(
+                        "{} {} FY{fy}",
+                        cap_first(OBJECTS[(k * 7 + d) % OBJECTS.len()]),
+                        ["under control", "measurably better", "simpler"][k % 3]
+                    ))
                 );
                 if k % 2 == 1 {
                     let _ = writeln!(o, "team = {}", quote(&dept.teams[k % dept.teams.len()].0));
                 }
-                let _ = writeln!(o, "period = \"FY{fy}\"\ngoals = [\"{}\"]", GOALS[(k + d) % GOALS.len()].0);
+                let _ = writeln!(
+                    o,
+                    "period = \"FY{fy}\"\ngoals = [\"{}\"]",
+                    GOALS[(k + d) % GOALS.len()].0
+                );
                 let mut krs = vec![];
                 for j in 0..2.min(dept.kpis.len()) {
                     let kpi = &self.kpis[dept.kpis[(k + j * 3) % dept.kpis.len()]];
                     let t = kpi.targets[(fy - FY_START) as usize];
-                    let s = format!("{{ kpi = {}, target = {} }}", quote(&kpi.id), num(t, kpi.decimals));
+                    let s = format!(
+                        "{{ kpi = {}, target = {} }}",
+                        quote(&kpi.id),
+                        num(t, kpi.decimals)
+                    );
                     if !krs.contains(&s) {
                         krs.push(s);
                     }
@@ -1263,11 +1801,21 @@ impl Gen {
             // budget
             let mut b = String::from("# Budget lines by quarter over the horizon.\n");
             for line in &self.lines[d] {
-                let _ = write!(b, "\n[[line]]\ncategory = \"{}\"\nitem = {}\n", line.category, quote(&line.item));
+                let _ = write!(
+                    b,
+                    "\n[[line]]\ncategory = \"{}\"\nitem = {}\n",
+                    line.category,
+                    quote(&line.item)
+                );
                 if let Some(i) = line.initiative {
                     let _ = writeln!(b, "initiative = {}", quote(&self.inits[i].id));
                 }
-                let _ = writeln!(b, "period = \"{}\"\nplanned = {}", line.period, money(line.planned));
+                let _ = writeln!(
+                    b,
+                    "period = \"{}\"\nplanned = {}",
+                    line.period,
+                    money(line.planned)
+                );
                 if let Some(f) = line.forecast {
                     let _ = writeln!(b, "forecast = {}", money(f));
                 }
@@ -1309,22 +1857,52 @@ impl Gen {
                 last(init.end)
             );
             let list = |v: Vec<String>| v.iter().map(|x| quote(x)).collect::<Vec<_>>().join(", ");
-            let _ = writeln!(s, "goals = [{}]", list(init.goals.iter().map(|&g| GOALS[g].0.to_string()).collect()));
+            let _ = writeln!(
+                s,
+                "goals = [{}]",
+                list(init.goals.iter().map(|&g| GOALS[g].0.to_string()).collect())
+            );
             if !init.objectives.is_empty() {
                 let _ = writeln!(s, "objectives = [{}]", list(init.objectives.clone()));
             }
             if !init.kpis.is_empty() {
-                let _ = writeln!(s, "kpis = [{}]", list(init.kpis.iter().map(|&k| self.kpis[k].id.clone()).collect()));
+                let _ = writeln!(
+                    s,
+                    "kpis = [{}]",
+                    list(init.kpis.iter().map(|&k| self.kpis[k].id.clone()).collect())
+                );
             }
-            let _ = writeln!(s, "priority = \"{}\"\ndifficulty = {}\nimpact = {}", init.priority, init.difficulty, init.impact);
+            let _ = writeln!(
+                s,
+                "priority = \"{}\"\ndifficulty = {}\nimpact = {}",
+                init.priority, init.difficulty, init.impact
+            );
             if init.key {
                 s.push_str("key = true\n");
             }
             if !init.depends_on.is_empty() {
-                let _ = writeln!(s, "depends_on = [{}]", list(init.depends_on.iter().map(|&j| self.inits[j].id.clone()).collect()));
+                let _ = writeln!(
+                    s,
+                    "depends_on = [{}]",
+                    list(
+                        init.depends_on
+                            .iter()
+                            .map(|&j| self.inits[j].id.clone())
+                            .collect()
+                    )
+                );
             }
             if !init.collaborators.is_empty() {
-                let _ = writeln!(s, "collaborators = [{}]", list(init.collaborators.iter().map(|&d| self.depts[d].id.clone()).collect()));
+                let _ = writeln!(
+                    s,
+                    "collaborators = [{}]",
+                    list(
+                        init.collaborators
+                            .iter()
+                            .map(|&d| self.depts[d].id.clone())
+                            .collect()
+                    )
+                );
             }
             let envelope = if init.lines_cents > 0 {
                 (init.lines_cents * 6 / 5 / 100 / 1000 + 1) * 1000
@@ -1333,13 +1911,23 @@ impl Gen {
             };
             let _ = writeln!(s, "budget = {envelope}");
             for a in &init.allocations {
-                let _ = write!(s, "\n[[allocation]]\nperson = {}\nfte = {}\n", quote(&self.people[a.person].id), fte(a.fte));
+                let _ = write!(
+                    s,
+                    "\n[[allocation]]\nperson = {}\nfte = {}\n",
+                    quote(&self.people[a.person].id),
+                    fte(a.fte)
+                );
                 if !a.whole {
                     let _ = writeln!(s, "from = {}\nto = {}", first(a.from), last(a.to));
                 }
             }
             for (t, m, day) in &init.milestones {
-                let _ = write!(s, "\n[[milestone]]\ntitle = {}\ndate = {}\n", quote(t), date(*m, *day));
+                let _ = write!(
+                    s,
+                    "\n[[milestone]]\ntitle = {}\ndate = {}\n",
+                    quote(t),
+                    date(*m, *day)
+                );
             }
             for t in &init.tasks {
                 let _ = write!(
@@ -1396,7 +1984,10 @@ impl Gen {
                 put(&h.join(format!("layouts/_default/{l}.html")), page)?;
             }
             for (path, title, body) in &pages {
-                put(&h.join("content").join(path), &format!("+++\ntitle = {}\n+++\n\n{body}", quote(title)))?;
+                put(
+                    &h.join("content").join(path),
+                    &format!("+++\ntitle = {}\n+++\n\n{body}", quote(title)),
+                )?;
             }
         }
         let lines: usize = self.lines.iter().map(Vec::len).sum();
@@ -1438,15 +2029,28 @@ impl Gen {
             let mut v = if kind == "cumulative" {
                 target * (month_in_fy as f64 + 1.0) / 12.0 * noise
             } else {
-                let prev = if fy_idx == 0 { kpi.baseline } else { kpi.targets[fy_idx - 1] };
+                let prev = if fy_idx == 0 {
+                    kpi.baseline
+                } else {
+                    kpi.targets[fy_idx - 1]
+                };
                 let t = (month_in_fy as f64 + 1.0) / 12.0;
                 let v = prev + (target - prev) * t;
-                if dir == "up" { v * (0.97 + (noise - 0.93) * 0.5) } else { v * (1.03 - (noise - 0.93) * 0.5) }
+                if dir == "up" {
+                    v * (0.97 + (noise - 0.93) * 0.5)
+                } else {
+                    v * (1.03 - (noise - 0.93) * 0.5)
+                }
             };
             if unit == "%" {
                 v = v.min(100.0);
             }
-            let _ = write!(s, "\n[[kpi]]\nid = {}\nvalue = {}\n", quote(&kpi.id), num(v, kpi.decimals));
+            let _ = write!(
+                s,
+                "\n[[kpi]]\nid = {}\nvalue = {}\n",
+                quote(&kpi.id),
+                num(v, kpi.decimals)
+            );
         }
         for i in 0..self.inits.len() {
             let init = &self.inits[i];
@@ -1465,7 +2069,14 @@ impl Gen {
             } else if m == done_month {
                 ("done", 100.0)
             } else if init.slip > 0 && m + 3 >= init.end {
-                (if init.slip > 1 { "off-track" } else { "at-risk" }, 100.0 * (m - init.start + 1) as f64 / span * 0.9)
+                (
+                    if init.slip > 1 {
+                        "off-track"
+                    } else {
+                        "at-risk"
+                    },
+                    100.0 * (m - init.start + 1) as f64 / span * 0.9,
+                )
             } else {
                 ("on-track", 100.0 * (m - init.start + 1) as f64 / span)
             };
@@ -1482,7 +2093,12 @@ impl Gen {
                 quote(&init.id)
             );
             if init.slip > 0 && m + 3 >= init.end && status != "done" {
-                let _ = writeln!(s, "forecast_end = {}\nnote = \"Vendor delay; the plan moves {} month(s)\"", last(done_month), init.slip);
+                let _ = writeln!(
+                    s,
+                    "forecast_end = {}\nnote = \"Vendor delay; the plan moves {} month(s)\"",
+                    last(done_month),
+                    init.slip
+                );
             }
         }
         for i in 0..self.inits.len() {

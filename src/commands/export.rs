@@ -69,7 +69,8 @@ fn write_json(
     an: &crate::analyze::Analysis,
     out: Option<&Path>,
 ) -> Result<(), String> {
-    let text = crate::export::json(plan, an, true).map_err(|e| format!("cannot encode JSON: {e}"))?;
+    let text =
+        crate::export::json(plan, an, true).map_err(|e| format!("cannot encode JSON: {e}"))?;
     match out {
         Some(p) => {
             std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
