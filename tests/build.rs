@@ -184,3 +184,59 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Page text with tags and inline charts removed and white space folded, for plain assertions.
+fn text(out: &Path, page: &str) -> String {
+    let html = read(out, page);
+    let mut no_svg = String::new();
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find("<svg") {
+        no_svg.push_str(&rest[..i]);
+        rest = rest[i..].split_once("</svg>").map_or("", |(_, r)| r);
+    }
+    no_svg.push_str(rest);
+    strip_tags(&no_svg)
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+}
+
+#[test]
+fn analysis_pages_show_hand_computed_figures() {
+    let out = build("analysis");
+    for p in [
+        "coordination.html",
+        "resources.html",
+        "focus.html",
+        "checkins.html",
+        "appraisal/index.html",
+        "appraisal/department-operations.html",
+        "appraisal/person-bo.html",
+        "data/scores.csv",
+    ] {
+        assert!(out.join(p).is_file(), "missing {p}");
+    }
+    // Bo (capacity 0.5): allocation 0.5 April–August plus a 0.2 task April–May → 0.7 in April and May.
+    assert!(text(&out, "resources.html").contains("Bo Logistics 2026-04 2026-05 0.70 FTE 0.50 FTE"));
+    // new-wms starts 2026-04-01 and depends on warehouse-move ending 2026-08-31: slack −152 days.
+    assert!(text(&out, "coordination.html").contains("New warehouse system Warehouse move -152 d"));
+    // KPI otd: 86 against the FY2027 target 90 → gap (90 − 86) / 90 = 4.44 % ≤ tolerance 10 → at risk.
+    assert!(text(&out, "kpis/otd.html").contains("gap 4.44 %, tolerance 10 → at risk"));
+    // Key result: (86 − 80) / (90 − 80) = 60 %; the objective is the mean of its one key result.
+    assert!(text(&out, "objectives/ops-on-time.html").contains("Progress 60.0%"));
+    // Operations FY2027: KPIs 60; delivery 40 / 66.5 (183 of 275 days elapsed) = 0.601; budget
+    // actual 900 ≤ planned 1000 → 1. Score 0.5 × 60 + 0.3 × 60.1 + 0.2 × 100 = 68.0 → "Below".
+    // Logistics: warehouse-move done 30 days late → 0.9; capex 3100 against 3000 → 1 − 2 × 100/3000;
+    // no KPIs, so weights re-spread 30:20 → 0.6 × 90 + 0.4 × 93.33 = 91.3 → "Meets".
+    let scores = read(&out, "data/scores.csv");
+    assert!(
+        scores.contains("FY2027,department,operations,68.0,60.0,60.1,100.0,Below,Improvement plan"),
+        "{scores}"
+    );
+    assert!(
+        scores.contains("FY2027,department,logistics,91.3,,90.0,93.3,Meets,Standard review"),
+        "{scores}"
+    );
+    // The check-in log links what it reports on.
+    assert!(read(&out, "checkins.html").contains("href=\"initiatives/new-wms.html\""));
+}

@@ -46,7 +46,58 @@ pub fn csv(plan: &Plan, an: &Analysis) -> Result<BTreeMap<String, Vec<u8>>, csv:
     out.insert("kpi-readings.csv".to_string(), table(kpi_readings(plan))?);
     out.insert("initiatives.csv".to_string(), table(initiatives(plan))?);
     out.insert("allocations.csv".to_string(), table(allocations(plan))?);
+    out.insert("scores.csv".to_string(), table(scores(plan, an))?);
     Ok(out)
+}
+
+/// One row per scorecard: who, the score, its parts, the band and what it entails.
+fn scores(plan: &Plan, an: &Analysis) -> Rows {
+    use crate::analyze::appraisal::Subject;
+    let header = vec![
+        "period",
+        "kind",
+        "id",
+        "score",
+        "kpis",
+        "initiatives",
+        "budget",
+        "rating",
+        "consequence",
+    ];
+    let Some(a) = &an.appraisal else {
+        return (header, Vec::new());
+    };
+    let rows = a
+        .departments
+        .iter()
+        .chain(&a.people)
+        .map(|s| {
+            let (kind, id) = match s.subject {
+                Subject::Department(d) => ("department", plan.department(d).id.clone()),
+                Subject::Person(p) => ("person", plan.person(p).id.clone()),
+            };
+            let part = |name: &str| {
+                s.components
+                    .iter()
+                    .find(|c| c.name == name)
+                    .and_then(|c| c.score)
+                    .map(|v| format!("{v:.1}"))
+                    .unwrap_or_default()
+            };
+            vec![
+                a.period.label.clone(),
+                kind.to_string(),
+                id,
+                s.score.map(|v| format!("{v:.1}")).unwrap_or_default(),
+                part("kpis"),
+                part("initiatives"),
+                part("budget"),
+                opt(&s.rating),
+                opt(&s.consequence),
+            ]
+        })
+        .collect();
+    (header, rows)
 }
 
 type Rows = (Vec<&'static str>, Vec<Vec<String>>);

@@ -738,6 +738,7 @@ fn kpi(cx: &Cx, k: KpiIx) -> Page {
             "tolerance": kpi.tolerance,
             "readings": readings,
             "chart": figures::kpi(plan, cx.an, k),
+            "history": cx.an.kpis[k.ix()].history.iter().rev().map(|h| json!({ "date": h.date, "status": h.state.as_str(), "value": h.value })).collect::<Vec<_>>(),
             "initiatives": refs::list(cx.rel.kpi_initiatives[k.ix()].iter().copied(), |i| refs::initiative(plan, i)),
             "objectives": refs::list(cx.rel.kpi_objectives[k.ix()].iter().copied(), |o| refs::objective(plan, o)),
         }),
