@@ -133,15 +133,41 @@ pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnosti
     if !diags.is_empty() {
         return Err(diags);
     }
+    let overridden = loaded
+        .assets
+        .iter()
+        .any(|(_, k, _)| matches!(k, FileKind::Template { .. }))
+        || settings.theme != "default";
+    let mut tera = if overridden {
+        let raw: Vec<(String, String)> = templates.into_iter().map(|(n, (t, _))| (n, t)).collect();
+        compile(raw).map_err(|e| vec![template_error(&e, loaded)])?
+    } else {
+        default_templates().map_err(|e| vec![template_error(&e, loaded)])?
+    };
+    register_filters(&mut tera, settings);
+    Ok(Theme { tera, assets })
+}
+
+fn compile(raw: Vec<(String, String)>) -> Result<Tera, tera::Error> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(escape_html);
-    let raw: Vec<(String, String)> = templates.into_iter().map(|(n, (t, _))| (n, t)).collect();
-    if let Err(e) = tera.add_raw_templates(raw) {
-        return Err(vec![template_error(&e, loaded)]);
-    }
-    register_filters(&mut tera, settings);
-    Ok(Theme { tera, assets })
+    tera.add_raw_templates(raw)?;
+    Ok(tera)
+}
+
+/// The built-in templates, parsed once per process: every rebuild in `serve` and every plan
+/// checked reuses them (a clone is far cheaper than parsing them again).
+fn default_templates() -> Result<Tera, tera::Error> {
+    static DEFAULT: std::sync::OnceLock<Result<Tera, String>> = std::sync::OnceLock::new();
+    let cached = DEFAULT.get_or_init(|| {
+        let raw = TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        compile(raw).map_err(|e| e.to_string())
+    });
+    cached.clone().map_err(tera::Error::msg)
 }
 
 fn text(rel: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>, settings: &Settings) -> String {
