@@ -273,7 +273,19 @@ pub fn budget_burn(plan: &Plan, an: &Analysis, year: &Period) -> String {
     })
 }
 
-fn load_chart(plan: &Plan, title: String, months: Vec<charts::LoadMonth>) -> String {
+/// A load chart from (month, load, capacity) triples.
+fn load_chart(
+    plan: &Plan,
+    title: String,
+    months: impl Iterator<Item = (Month, f64, f64)>,
+) -> String {
+    let months = months
+        .map(|(month, load, capacity)| charts::LoadMonth {
+            month: month.first_day(),
+            load,
+            capacity,
+        })
+        .collect();
     charts::resource_load(&charts::ResourceLoad {
         title,
         unit: "FTE".into(),
@@ -287,15 +299,7 @@ fn load_chart(plan: &Plan, title: String, months: Vec<charts::LoadMonth>) -> Str
 /// A department's load (everyone in it and under it) against its capacity, by month.
 pub fn department_load(plan: &Plan, an: &Analysis, d: DeptIx) -> String {
     let dl = &an.load.departments[d.ix()];
-    let months = dl
-        .months
-        .iter()
-        .map(|m| charts::LoadMonth {
-            month: m.month.first_day(),
-            load: m.load,
-            capacity: m.capacity,
-        })
-        .collect();
+    let months = dl.months.iter().map(|m| (m.month, m.load, m.capacity));
     load_chart(
         plan,
         format!("{}: load against capacity", plan.department(d).name),
@@ -308,16 +312,7 @@ pub fn org_load(plan: &Plan, an: &Analysis) -> Option<String> {
     if an.load.org.is_empty() {
         return None;
     }
-    let months = an
-        .load
-        .org
-        .iter()
-        .map(|m| charts::LoadMonth {
-            month: m.month.first_day(),
-            load: m.load,
-            capacity: m.capacity,
-        })
-        .collect();
+    let months = an.load.org.iter().map(|m| (m.month, m.load, m.capacity));
     Some(load_chart(
         plan,
         "Organization: load against capacity".into(),
@@ -331,15 +326,7 @@ pub fn person_load(plan: &Plan, an: &Analysis, p: PersonIx) -> Option<String> {
     if pl.months.iter().all(|m| m.load == 0.0) {
         return None;
     }
-    let months = pl
-        .months
-        .iter()
-        .map(|m| charts::LoadMonth {
-            month: m.month.first_day(),
-            load: m.load,
-            capacity: m.capacity,
-        })
-        .collect();
+    let months = pl.months.iter().map(|m| (m.month, m.load, m.capacity));
     Some(load_chart(
         plan,
         format!("{}: load against capacity", plan.person(p).name),

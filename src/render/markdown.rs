@@ -63,35 +63,30 @@ pub fn check_links(body: &Body, links: &Links) -> Vec<Diagnostic> {
 }
 
 fn rewrite<'e>(ev: Event<'e>, links: &Links, loc: Loc, diags: &mut Vec<Diagnostic>) -> Event<'e> {
+    let mut fix = |url: CowStr<'e>| rewrite_url(&url, links, loc, diags).map_or(url, CowStr::from);
     match ev {
         Event::Start(Tag::Link {
             link_type,
             dest_url,
             title,
             id,
-        }) => {
-            let dest = rewrite_url(&dest_url, links, loc, diags).map_or(dest_url, CowStr::from);
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url: dest,
-                title,
-                id,
-            })
-        }
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: fix(dest_url),
+            title,
+            id,
+        }),
         Event::Start(Tag::Image {
             link_type,
             dest_url,
             title,
             id,
-        }) => {
-            let dest = rewrite_url(&dest_url, links, loc, diags).map_or(dest_url, CowStr::from);
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url: dest,
-                title,
-                id,
-            })
-        }
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: fix(dest_url),
+            title,
+            id,
+        }),
         other => other,
     }
 }
