@@ -65,8 +65,6 @@ fn add_exports(site: &mut Site, plan: &Plan, an: &Analysis) -> Result<(), String
 /// not exist and templates that do not parse.
 pub fn site_diagnostics(plan: &Plan, loaded: &Loaded) -> Vec<Diagnostic> {
     let mut diags = pages::check_bodies(plan, loaded);
-    if let Err(d) = theme::load(loaded, &plan.settings) {
-        diags.extend(d);
-    }
+    diags.extend(theme::check(loaded, &plan.settings));
     diags
 }

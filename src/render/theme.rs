@@ -77,6 +77,20 @@ pub struct Theme {
     pub assets: BTreeMap<String, Vec<u8>>,
 }
 
+/// Problems with the plan's theme or template overrides. The built-in templates are tested with
+/// the project, so a plan that overrides nothing is not loaded at all (that also keeps `check`
+/// from copying the embedded fonts).
+pub fn check(loaded: &Loaded, settings: &Settings) -> Vec<Diagnostic> {
+    let overrides = loaded
+        .assets
+        .iter()
+        .any(|(_, k, _)| matches!(k, FileKind::Template { .. }));
+    if settings.theme == "default" && !overrides {
+        return Vec::new();
+    }
+    load(loaded, settings).err().unwrap_or_default()
+}
+
 /// Assemble the theme for a plan: built-in or named theme, then the plan's overrides.
 pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> {
     let mut templates: BTreeMap<String, (String, Option<Loc>)> = TEMPLATES
