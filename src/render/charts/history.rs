@@ -10,7 +10,7 @@ use super::draw::{palette::*, px, render_svg, status_shape, Canvas, Font, SMALL_
 use super::kpi::span;
 use super::legend::{Item, Swatch};
 use super::scale::{plain, ticks_for};
-use super::time::{month_index, month_start, TimeAxis};
+use super::time::{month_index, month_start};
 use super::xy::{finite, Frame, Series, ACTUAL, FORECAST, PLANNED, TIME_AXIS_H};
 use super::Status;
 
@@ -89,20 +89,11 @@ pub fn progress_history(chart: &ProgressHistory) -> String {
         .chain([start, end])
         .chain(chart.as_of);
     let (first, last) = span(dates);
-    let axis = TimeAxis::new(
-        first,
-        last,
-        chart.fiscal_year_start,
-        f64::from(frame.x0),
-        f64::from(frame.x1),
-        false,
-    );
+    let axis = frame.time_axis(first, last, chart.fiscal_year_start, false);
     render_svg(frame.width as u32, frame.height as u32, &chart.title, |c| {
         let (xs, xe) = (px(axis.x(start)), px(axis.x(end.succ_opt().unwrap_or(end))));
         c.rect(xs, frame.y0, xe, frame.y1, BAND);
-        frame.draw(c, &chart.title);
-        axis.draw_grid(c, frame.y0, frame.y1);
-        axis.draw_bands(c, frame.y1 + 4, false);
+        frame.draw_over_time(c, &chart.title, &axis);
         let (y0, y100) = (frame.y(0.0), frame.y(100.0));
         EXPECTED.draw(c, &[(frame.x0, y0), (xs, y0), (xe, y100), (frame.x1, y100)]);
         let line: Vec<(i32, i32)> = points
@@ -251,18 +242,9 @@ pub fn budget_burn(chart: &BudgetBurn) -> String {
     let first = cum.months.first().map(|&m| month_start(m));
     let last = cum.months.last().map(|&m| month_start(m));
     let (first, last) = span(first.into_iter().chain(last).chain(chart.as_of));
-    let axis = TimeAxis::new(
-        first,
-        last,
-        chart.fiscal_year_start,
-        f64::from(frame.x0),
-        f64::from(frame.x1),
-        true,
-    );
+    let axis = frame.time_axis(first, last, chart.fiscal_year_start, true);
     render_svg(frame.width as u32, frame.height as u32, &chart.title, |c| {
-        frame.draw(c, &chart.title);
-        axis.draw_grid(c, frame.y0, frame.y1);
-        axis.draw_bands(c, frame.y1 + 4, false);
+        frame.draw_over_time(c, &chart.title, &axis);
         if let Some(cap) = cap {
             paint_cap(c, &frame, cap);
         }

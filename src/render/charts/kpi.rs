@@ -132,18 +132,9 @@ pub fn kpi_chart(chart: &KpiChart) -> String {
         .chain(targets.iter().flat_map(|t| [t.start, t.end]))
         .chain(chart.as_of);
     let (first, last) = span(dates);
-    let axis = TimeAxis::new(
-        first,
-        last,
-        chart.fiscal_year_start,
-        f64::from(frame.x0),
-        f64::from(frame.x1),
-        false,
-    );
+    let axis = frame.time_axis(first, last, chart.fiscal_year_start, false);
     render_svg(frame.width as u32, frame.height as u32, &chart.title, |c| {
-        frame.draw(c, &chart.title);
-        axis.draw_grid(c, frame.y0, frame.y1);
-        axis.draw_bands(c, frame.y1 + 4, false);
+        frame.draw_over_time(c, &chart.title, &axis);
         if let Some(b) = baseline {
             paint_baseline(c, &frame, &axis, b);
         }

@@ -87,18 +87,9 @@ pub fn resource_load(chart: &ResourceLoad) -> String {
     let first = months.keys().next().map(|&m| month_start(m));
     let last = months.keys().next_back().map(|&m| month_start(m));
     let (first, last) = span(first.into_iter().chain(last));
-    let axis = TimeAxis::new(
-        first,
-        last,
-        chart.fiscal_year_start,
-        f64::from(frame.x0),
-        f64::from(frame.x1),
-        true,
-    );
+    let axis = frame.time_axis(first, last, chart.fiscal_year_start, true);
     render_svg(frame.width as u32, frame.height as u32, &chart.title, |c| {
-        frame.draw(c, &chart.title);
-        axis.draw_grid(c, frame.y0, frame.y1);
-        axis.draw_bands(c, frame.y1 + 4, false);
+        frame.draw_over_time(c, &chart.title, &axis);
         for (&m, &(load, cap)) in &months {
             paint_month(c, &frame, axis.month_span(m), load, cap);
         }

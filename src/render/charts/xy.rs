@@ -9,7 +9,7 @@ use super::draw::{palette::*, px, Canvas, Font, Shape, LABEL_PX, SMALL_PX, TITLE
 use super::font::text_width;
 use super::legend::{Item, Legend, Swatch};
 use super::scale::Ticks;
-use super::time::BAND_H;
+use super::time::{TimeAxis, BAND_H};
 
 pub(crate) const MARGIN: i32 = 16;
 /// Height reserved under the plot for a two-band time axis.
@@ -63,6 +63,31 @@ impl Frame {
 
     pub fn y(&self, v: f64) -> i32 {
         px(self.ticks.map(v, f64::from(self.y1), f64::from(self.y0)))
+    }
+
+    /// A time axis across the plot area (`months`: whole months per slot, for bar charts).
+    pub fn time_axis(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        fiscal_year_start: u32,
+        months: bool,
+    ) -> TimeAxis {
+        TimeAxis::new(
+            first,
+            last,
+            fiscal_year_start,
+            f64::from(self.x0),
+            f64::from(self.x1),
+            months,
+        )
+    }
+
+    /// The background every chart over time shares: the frame, the month grid, the year bands.
+    pub fn draw_over_time(&self, c: &Canvas, title: &str, axis: &TimeAxis) {
+        self.draw(c, title);
+        axis.draw_grid(c, self.y0, self.y1);
+        axis.draw_bands(c, self.y1 + 4, false);
     }
 
     /// Title, legend, horizontal grid with labels, the zero line and the axis title.
