@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use plansite::model::money::Money;
 use plansite::model::period::Period;
 use plansite::render::{pages, relations, theme};
+use rayon::prelude::*;
 
 fn status_kb(key: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -110,10 +111,22 @@ fn build_once(plan_dir: &Path, out: &Path, ph: &mut Phases) -> usize {
         rel,
         html,
     };
-    let list = pages::pages(&cx, &loaded);
+    let list: Vec<pages::Page> = pages::specs(&plan, &an)
+        .into_par_iter()
+        .map(|(_, spec)| spec.build(&cx, &loaded))
+        .collect();
     let n = list.len();
     ph.lap("render: page variables + charts (serde_json)");
-    let mut site = pages::render_pages(&th.tera, &plan, list).expect("templates");
+    let mut site: plansite::render::Site = list
+        .into_par_iter()
+        .map(|p| {
+            let path = p.path.clone();
+            (
+                path,
+                pages::render_page(&th.tera, &plan, p).expect("templates"),
+            )
+        })
+        .collect();
     ph.lap("render: templates (tera)");
     for (p, b) in th.assets {
         site.entry(p).or_insert(b);

@@ -61,7 +61,7 @@ pub fn run(plan: &Path, output: Option<&Path>, timings: bool, quiet: bool) -> u8
         eprintln!("error: the plan has errors; nothing was written");
         return PLAN_ERRORS;
     }
-    let site = match crate::render::render_site(model, analysis, &project.loaded) {
+    let site = match crate::render::render_to_memory(model, analysis, &project.loaded) {
         Ok(s) => s,
         Err(diags) => {
             crate::check::report::print_human(&project.loaded.sources, &diags, plan, quiet);

@@ -36,6 +36,15 @@ pub fn json(plan: &Plan, an: &Analysis, pretty: bool) -> Result<String, serde_js
     Ok(s)
 }
 
+/// The names of the CSV files [`csv`] makes, so a site can list them before making them.
+pub const CSV_FILES: [&str; 5] = [
+    "allocations.csv",
+    "budget-lines.csv",
+    "initiatives.csv",
+    "kpi-readings.csv",
+    "scores.csv",
+];
+
 /// One CSV file per table: file name → bytes.
 pub fn csv(plan: &Plan, an: &Analysis) -> Result<BTreeMap<String, Vec<u8>>, csv::Error> {
     let mut out = BTreeMap::new();

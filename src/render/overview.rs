@@ -11,29 +11,75 @@ use crate::render::figures;
 use crate::render::pages::{initiative_summary, merge, page, totals, tree_order, Cx, Page};
 use crate::render::refs;
 
-/// Every organization-wide analysis page.
-pub fn pages(cx: &Cx) -> Vec<Page> {
-    let mut out = vec![
-        page("index.html", "dashboard.html", dashboard(cx)),
-        page("coordination.html", "coordination.html", coordination(cx)),
-        page("resources.html", "resources.html", resources(cx)),
-        page("focus.html", "focus.html", focus(cx)),
-    ];
-    // The overview exists even without appraisal.toml, so the navigation never leads nowhere.
-    out.push(page(
-        "appraisal/index.html",
-        "appraisal.html",
-        appraisal_overview(cx),
-    ));
-    if let Some(a) = &cx.an.appraisal {
+/// An organization-wide analysis page, named before it is built (see `pages::Spec`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spec {
+    Dashboard,
+    Coordination,
+    Resources,
+    Focus,
+    Appraisal,
+    /// The scorecard of the department at this position in the appraisal's list.
+    DepartmentCard(usize),
+    /// The scorecard of the person at this position in the appraisal's list.
+    PersonCard(usize),
+}
+
+/// Every organization-wide analysis page with its path.
+pub fn specs(plan: &Plan, an: &crate::analyze::Analysis) -> Vec<(String, Spec)> {
+    let mut out: Vec<(String, Spec)> = [
+        ("index.html", Spec::Dashboard),
+        ("coordination.html", Spec::Coordination),
+        ("resources.html", Spec::Resources),
+        ("focus.html", Spec::Focus),
+        // The overview exists even without appraisal.toml, so the navigation never leads nowhere.
+        ("appraisal/index.html", Spec::Appraisal),
+    ]
+    .into_iter()
+    .map(|(p, s)| (p.to_string(), s))
+    .collect();
+    if let Some(a) = &an.appraisal {
+        let url = |s: &Scorecard| subject(plan, &s.subject).1;
         out.extend(
             a.departments
                 .iter()
-                .chain(&a.people)
-                .map(|s| scorecard_page(cx, s)),
+                .enumerate()
+                .map(|(n, s)| (url(s), Spec::DepartmentCard(n))),
+        );
+        out.extend(
+            a.people
+                .iter()
+                .enumerate()
+                .map(|(n, s)| (url(s), Spec::PersonCard(n))),
         );
     }
     out
+}
+
+impl Spec {
+    pub fn build(self, cx: &Cx) -> Page {
+        let card = |list: fn(&crate::analyze::appraisal::Appraisals) -> &Vec<Scorecard>,
+                    n: usize| {
+            cx.an.appraisal.as_ref().and_then(|a| list(a).get(n))
+        };
+        match self {
+            Spec::Dashboard => page("index.html", "dashboard.html", dashboard(cx)),
+            Spec::Coordination => page("coordination.html", "coordination.html", coordination(cx)),
+            Spec::Resources => page("resources.html", "resources.html", resources(cx)),
+            Spec::Focus => page("focus.html", "focus.html", focus(cx)),
+            Spec::Appraisal => page(
+                "appraisal/index.html",
+                "appraisal.html",
+                appraisal_overview(cx),
+            ),
+            Spec::DepartmentCard(n) => card(|a| &a.departments, n)
+                .map(|s| scorecard_page(cx, s))
+                .unwrap_or_else(|| Spec::Appraisal.build(cx)),
+            Spec::PersonCard(n) => card(|a| &a.people, n)
+                .map(|s| scorecard_page(cx, s))
+                .unwrap_or_else(|| Spec::Appraisal.build(cx)),
+        }
+    }
 }
 
 fn counts(c: &[StateCount]) -> Value {

@@ -1,7 +1,7 @@
 //! The pages of the site: which exist, at which path, with which template and variables.
 //! Page paths and template variables are a public interface (docs/templates.md).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -11,10 +11,10 @@ use crate::analyze::Analysis;
 use crate::diag::Diagnostic;
 use crate::load::Loaded;
 use crate::model::*;
-use crate::render::figures;
 use crate::render::markdown::{self, Links};
 use crate::render::refs::{self, *};
 use crate::render::relations::Relations;
+use crate::render::{figures, overview};
 
 /// One page to render: its path in the site, its template and its variables.
 pub struct Page {
@@ -139,71 +139,133 @@ impl Cx<'_> {
     }
 }
 
-/// All pages of the site, in path order.
-pub fn pages(cx: &Cx, loaded: &Loaded) -> Vec<Page> {
-    let plan = cx.plan;
-    let mut out = vec![
-        page("strategy.html", "strategy.html", strategy(cx, loaded)),
-        page("goals/index.html", "goals.html", goals(cx)),
-        page(
-            "departments/index.html",
-            "departments.html",
-            departments(cx),
-        ),
-        page(
-            "initiatives/index.html",
-            "initiatives.html",
-            initiatives(cx),
-        ),
-        page("kpis/index.html", "kpis.html", kpis(cx)),
-        page("people/index.html", "people.html", people(cx)),
-        page("timeline.html", "timeline.html", timeline(cx)),
-        page("budget.html", "budget.html", budget_overview(cx)),
-        page("checkins.html", "checkins.html", checkins(cx, loaded)),
-        page(
-            "404.html",
-            "404.html",
-            json!({ "page": { "title": "Page not found", "section": "" } }),
-        ),
-    ];
+/// One page of the site, named before it is built. Listing pages is cheap; each page's
+/// variables are built only when it is rendered, so `build` holds one page per thread at a
+/// time and `serve` renders a page only when a browser asks for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spec {
+    Strategy,
+    Goals,
+    Departments,
+    Initiatives,
+    Kpis,
+    People,
+    Timeline,
+    Budget,
+    Checkins,
+    NotFound,
+    Goal(GoalIx),
+    Department(DeptIx),
+    Initiative(InitiativeIx),
+    Objective(ObjectiveIx),
+    Kpi(KpiIx),
+    Person(PersonIx),
+    Overview(overview::Spec),
+}
+
+/// Every page of the site with its path.
+pub fn specs(plan: &Plan, an: &Analysis) -> Vec<(String, Spec)> {
+    let mut out: Vec<(String, Spec)> = [
+        ("strategy.html", Spec::Strategy),
+        ("goals/index.html", Spec::Goals),
+        ("departments/index.html", Spec::Departments),
+        ("initiatives/index.html", Spec::Initiatives),
+        ("kpis/index.html", Spec::Kpis),
+        ("people/index.html", Spec::People),
+        ("timeline.html", Spec::Timeline),
+        ("budget.html", Spec::Budget),
+        ("checkins.html", Spec::Checkins),
+        ("404.html", Spec::NotFound),
+    ]
+    .into_iter()
+    .map(|(p, s)| (p.to_string(), s))
+    .collect();
+    let each = |n: usize| 0..n;
+    out.extend(each(plan.goals.len()).map(|g| (goal_url(&plan.goals[g]), Spec::Goal(g.into()))));
     out.extend(
-        (0..plan.goals.len())
-            .into_par_iter()
-            .map(|g| goal(cx, GoalIx::from(g), loaded))
-            .collect::<Vec<_>>(),
+        each(plan.departments.len())
+            .map(|d| (dept_url(&plan.departments[d]), Spec::Department(d.into()))),
+    );
+    out.extend(each(plan.initiatives.len()).map(|i| {
+        (
+            initiative_url(&plan.initiatives[i]),
+            Spec::Initiative(i.into()),
+        )
+    }));
+    out.extend(each(plan.objectives.len()).map(|o| {
+        (
+            objective_url(&plan.objectives[o]),
+            Spec::Objective(o.into()),
+        )
+    }));
+    out.extend(each(plan.kpis.len()).map(|k| (kpi_url(&plan.kpis[k]), Spec::Kpi(k.into()))));
+    out.extend(
+        each(plan.people.len()).map(|p| (person_url(&plan.people[p]), Spec::Person(p.into()))),
     );
     out.extend(
-        (0..plan.departments.len())
-            .into_par_iter()
-            .map(|d| department(cx, DeptIx::from(d), loaded))
-            .collect::<Vec<_>>(),
+        overview::specs(plan, an)
+            .into_iter()
+            .map(|(p, s)| (p, Spec::Overview(s))),
     );
-    out.extend(
-        (0..plan.initiatives.len())
-            .into_par_iter()
-            .map(|i| initiative(cx, InitiativeIx::from(i), loaded))
-            .collect::<Vec<_>>(),
-    );
-    out.extend(
-        (0..plan.objectives.len())
-            .into_par_iter()
-            .map(|o| objective(cx, ObjectiveIx::from(o)))
-            .collect::<Vec<_>>(),
-    );
-    out.extend(
-        (0..plan.kpis.len())
-            .into_par_iter()
-            .map(|k| kpi(cx, KpiIx::from(k)))
-            .collect::<Vec<_>>(),
-    );
-    out.extend(
-        (0..plan.people.len())
-            .into_par_iter()
-            .map(|p| person(cx, PersonIx::from(p)))
-            .collect::<Vec<_>>(),
-    );
-    out.extend(crate::render::overview::pages(cx));
     out
+}
+
+impl Spec {
+    /// Pages that take long to build: rendered first, so the work spreads evenly over threads.
+    pub fn is_big(self) -> bool {
+        matches!(
+            self,
+            Spec::Checkins
+                | Spec::Timeline
+                | Spec::Initiatives
+                | Spec::People
+                | Spec::Budget
+                | Spec::Department(_)
+                | Spec::Goal(_)
+                | Spec::Overview(
+                    overview::Spec::Dashboard
+                        | overview::Spec::Coordination
+                        | overview::Spec::Resources
+                        | overview::Spec::Focus
+                        | overview::Spec::Appraisal
+                )
+        )
+    }
+
+    /// Build the page: its variables and template.
+    pub fn build(self, cx: &Cx, loaded: &Loaded) -> Page {
+        match self {
+            Spec::Strategy => page("strategy.html", "strategy.html", strategy(cx, loaded)),
+            Spec::Goals => page("goals/index.html", "goals.html", goals(cx)),
+            Spec::Departments => page(
+                "departments/index.html",
+                "departments.html",
+                departments(cx),
+            ),
+            Spec::Initiatives => page(
+                "initiatives/index.html",
+                "initiatives.html",
+                initiatives(cx),
+            ),
+            Spec::Kpis => page("kpis/index.html", "kpis.html", kpis(cx)),
+            Spec::People => page("people/index.html", "people.html", people(cx)),
+            Spec::Timeline => page("timeline.html", "timeline.html", timeline(cx)),
+            Spec::Budget => page("budget.html", "budget.html", budget_overview(cx)),
+            Spec::Checkins => page("checkins.html", "checkins.html", checkins(cx, loaded)),
+            Spec::NotFound => page(
+                "404.html",
+                "404.html",
+                json!({ "page": { "title": "Page not found", "section": "" } }),
+            ),
+            Spec::Goal(g) => goal(cx, g, loaded),
+            Spec::Department(d) => department(cx, d, loaded),
+            Spec::Initiative(i) => initiative(cx, i, loaded),
+            Spec::Objective(o) => objective(cx, o),
+            Spec::Kpi(k) => kpi(cx, k),
+            Spec::Person(p) => person(cx, p),
+            Spec::Overview(o) => o.build(cx),
+        }
+    }
 }
 
 pub fn page(path: &str, template: &'static str, vars: Value) -> Page {
@@ -812,22 +874,12 @@ pub fn merge(base: &mut Value, extra: Value) {
     }
 }
 
-/// Render pages with the theme into site files.
-pub fn render_pages(
-    tera: &tera::Tera,
-    plan: &Plan,
-    pages: Vec<Page>,
-) -> Result<BTreeMap<String, Vec<u8>>, tera::Error> {
-    pages
-        .into_par_iter()
-        .map(|p| {
-            let mut vars = common(plan, &p.path);
-            merge(&mut vars, p.vars);
-            let ctx = tera::Context::from_value(vars)?;
-            let html = tera.render(p.template, &ctx)?;
-            Ok((p.path, html.into_bytes()))
-        })
-        .collect()
+/// Render one page with the theme.
+pub fn render_page(tera: &tera::Tera, plan: &Plan, p: Page) -> Result<Vec<u8>, tera::Error> {
+    let mut vars = common(plan, &p.path);
+    merge(&mut vars, p.vars);
+    let ctx = tera::Context::from_value(vars)?;
+    Ok(tera.render(p.template, &ctx)?.into_bytes())
 }
 
 /// A person's load by month against capacity, the months over it, and the chart.

@@ -103,7 +103,7 @@ pub fn build_in_memory(plan_dir: &Path) -> Built {
             &computed
         }
     };
-    match crate::render::render_site(model, analysis, &project.loaded) {
+    match crate::render::render_to_memory(model, analysis, &project.loaded) {
         Ok(site) => Ok((site, problems)),
         Err(diags) => {
             problems.extend(diags.iter().map(|d| Problem::from_diagnostic(d, sources)));
