@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use plansite::model::money::Money;
 use plansite::model::period::Period;
-use plansite::render::{pages, relations, theme};
+use plansite::render::{pages, theme};
 use rayon::prelude::*;
 
 fn status_kb(key: &str) -> u64 {
@@ -101,22 +101,14 @@ fn build_once(plan_dir: &Path, out: &Path, ph: &mut Phases) -> usize {
 
     let th = theme::load(&loaded, &plan.settings).expect("theme");
     ph.lap("render: theme (tera templates)");
-    let (html, _) = pages::render_bodies(&plan, &loaded);
-    ph.lap("render: Markdown bodies");
-    let rel = relations::Relations::new(&plan);
-    ph.lap("render: relations");
-    let cx = pages::Cx {
-        plan: &plan,
-        an: &an,
-        rel,
-        html,
-    };
+    let cx = pages::Cx::new(&plan, &an, &loaded);
+    ph.lap("render: relations and link targets");
     let list: Vec<pages::Page> = pages::specs(&plan, &an)
         .into_par_iter()
         .map(|(_, spec)| spec.build(&cx, &loaded))
         .collect();
     let n = list.len();
-    ph.lap("render: page variables + charts (serde_json)");
+    ph.lap("render: page variables, Markdown bodies, charts (serde_json)");
     let mut site: plansite::render::Site = list
         .into_par_iter()
         .map(|p| {

@@ -71,24 +71,15 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    /// Load the theme, render the Markdown bodies and list the files. Errors are template
-    /// problems or broken links.
+    /// Load the theme and list the files. Errors are template problems. The plan must have
+    /// passed `check` (broken links in Markdown are reported there).
     pub fn new(
         plan: &'a Plan,
         an: &'a Analysis,
         loaded: &'a Loaded,
     ) -> Result<Self, Vec<Diagnostic>> {
         let theme = theme::load(loaded, &plan.settings)?;
-        let (html, link_diags) = pages::render_bodies(plan, loaded);
-        if link_diags.iter().any(Diagnostic::is_error) {
-            return Err(link_diags);
-        }
-        let cx = pages::Cx {
-            plan,
-            an,
-            rel: relations::Relations::new(plan),
-            html,
-        };
+        let cx = pages::Cx::new(plan, an, loaded);
         let files = list_files(plan, an, &theme);
         Ok(Renderer {
             plan,

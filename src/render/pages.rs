@@ -28,8 +28,34 @@ pub struct Cx<'a> {
     pub plan: &'a Plan,
     pub an: &'a Analysis,
     pub rel: Relations,
-    /// Rendered Markdown bodies keyed by source file path.
-    pub html: HashMap<String, String>,
+    /// What links in Markdown bodies resolve against. Bodies are rendered with their page
+    /// (each is shown on one page), so `serve` renders only the ones a browser asks for.
+    pub links: BodyLinks,
+}
+
+/// Plan file → page, and every file that exists: the targets of links in Markdown bodies.
+pub struct BodyLinks {
+    pages: HashMap<String, String>,
+    files: HashSet<String>,
+    /// Prefixes to the site root from the strategy page and from pages one folder down.
+    top: String,
+    nested: String,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(plan: &'a Plan, an: &'a Analysis, loaded: &Loaded) -> Cx<'a> {
+        Cx {
+            plan,
+            an,
+            rel: Relations::new(plan),
+            links: BodyLinks {
+                pages: file_pages(plan, loaded),
+                files: known_files(loaded),
+                top: root_for(&plan.settings, 0),
+                nested: root_for(&plan.settings, 1),
+            },
+        }
+    }
 }
 
 /// Where each plan file's entity is shown: plan file path → page path.
@@ -102,40 +128,24 @@ pub fn check_bodies(plan: &Plan, loaded: &Loaded) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Render every Markdown body once, in parallel; broken links come back as diagnostics.
-pub fn render_bodies(plan: &Plan, loaded: &Loaded) -> (HashMap<String, String>, Vec<Diagnostic>) {
-    let pages = file_pages(plan, loaded);
-    let files = known_files(loaded);
-    let bodies = bodies(plan);
-    let out: Vec<(String, String, Vec<Diagnostic>)> = bodies
-        .par_iter()
-        .map(|(b, root)| {
-            let source = loaded.sources.path(b.file);
-            let links = Links {
-                pages: &pages,
-                files: &files,
-                source,
-                root,
-            };
-            let (html, d) = markdown::render(b, &links, plan.settings.allow_raw_html);
-            (source.to_string(), html, d)
-        })
-        .collect();
-    let mut html = HashMap::new();
-    let mut diags = Vec::new();
-    for (path, h, d) in out {
-        html.insert(path, h);
-        diags.extend(d);
-    }
-    (html, diags)
-}
-
 impl Cx<'_> {
+    /// A Markdown body as HTML. Its broken links were reported by `check_bodies` before any
+    /// page was rendered, so they are not reported again here.
     fn body(&self, b: &Body, loaded: &Loaded) -> String {
-        self.html
-            .get(loaded.sources.path(b.file))
-            .cloned()
-            .unwrap_or_default()
+        let source = loaded.sources.path(b.file);
+        // Only the strategy is shown on a page at the site root; every other body one folder down.
+        let root = if source == "strategy.md" {
+            &self.links.top
+        } else {
+            &self.links.nested
+        };
+        let links = Links {
+            pages: &self.links.pages,
+            files: &self.links.files,
+            source,
+            root,
+        };
+        markdown::render(b, &links, self.plan.settings.allow_raw_html).0
     }
 }
 

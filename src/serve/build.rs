@@ -1,13 +1,13 @@
 //! The one seam between `serve` and the pipeline: build a plan folder into an in-memory site.
 //!
-//! Everything else in `serve` sees only [`build_in_memory`] and [`Problem`]; when the pipeline
+//! Everything else in `serve` sees only [`build_in_memory`], [`LiveSite`] and [`Problem`]; when the pipeline
 //! grows a stage (check, analyze), it is added here and nowhere else.
 
 use std::path::Path;
 
+use super::site::{LiveSite, Unrenderable};
 use crate::diag::{Diagnostic, Severity};
 use crate::load::Sources;
-use crate::render::Site;
 
 /// One diagnostic, resolved against the sources so it can be shown without them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,7 +43,7 @@ impl Problem {
         }
     }
 
-    fn from_diagnostic(d: &Diagnostic, sources: &Sources) -> Problem {
+    pub fn from_diagnostic(d: &Diagnostic, sources: &Sources) -> Problem {
         Problem {
             severity: d.severity(),
             code: d.code.to_string(),
@@ -71,10 +71,11 @@ fn line_at(sources: &Sources, loc: crate::diag::Loc) -> Option<String> {
 }
 
 /// What a build produced: the site and its warnings, or every problem (errors and warnings).
-pub type Built = Result<(Site, Vec<Problem>), Vec<Problem>>;
+pub type Built = Result<(LiveSite, Vec<Problem>), Vec<Problem>>;
 
-/// Run the whole pipeline on `plan_dir` (load, parse, check, analyze, render; never reading
-/// `plan_dir/public`) and keep the site in memory. The same rules as `plansite build`: any error means no site.
+/// Run the pipeline on `plan_dir` (load, parse, check, analyze; never reading
+/// `plan_dir/public`) and make a site that renders each file when it is asked for. The same
+/// rules as `plansite build`: any error means no site.
 pub fn build_in_memory(plan_dir: &Path) -> Built {
     let output = plan_dir.join("public");
     let project = match crate::read_plan(plan_dir, Some(&output)) {
@@ -87,26 +88,20 @@ pub fn build_in_memory(plan_dir: &Path) -> Built {
         .iter()
         .map(|d| Problem::from_diagnostic(d, sources))
         .collect();
-    let model = match project.plan.as_ref().filter(|_| !project.has_errors()) {
-        Some(m) => m,
-        None if problems.iter().any(Problem::is_error) => return Err(problems),
-        None => {
+    if project.has_errors() {
+        if !problems.iter().any(Problem::is_error) {
             problems.push(Problem::general("the plan could not be read"));
-            return Err(problems);
         }
-    };
-    let computed;
-    let analysis = match project.analysis.as_ref() {
-        Some(a) => a,
-        None => {
-            computed = crate::analyze::analyze(model);
-            &computed
-        }
-    };
-    match crate::render::render_to_memory(model, analysis, &project.loaded) {
+        return Err(problems);
+    }
+    match LiveSite::new(project) {
         Ok(site) => Ok((site, problems)),
-        Err(diags) => {
-            problems.extend(diags.iter().map(|d| Problem::from_diagnostic(d, sources)));
+        Err(Unrenderable::Theme(more)) => {
+            problems.extend(more);
+            Err(problems)
+        }
+        Err(Unrenderable::NoModel) => {
+            problems.push(Problem::general("the plan could not be read"));
             Err(problems)
         }
     }

@@ -86,17 +86,30 @@ pub fn answer(path: &str, state: &State) -> Answer {
         return page(500, overlay::error_page(snap.generation, &snap.problems));
     }
     let key = site_key(&segments);
-    if let Some(bytes) = snap.site.get(&key) {
-        return content(200, &key, bytes, &snap);
+    if let Some(made) = snap.site.get(&key) {
+        return made_content(200, &key, made, &snap);
     }
     let dir_index = format!("{key}/index.html");
-    if !path.ends_with('/') && snap.site.contains_key(&dir_index) {
+    if !path.ends_with('/') && snap.site.has(&dir_index) {
         let to = format!("{path}/");
         return with_headers(plain(308, "moved\n"), &[("Location", &to)]);
     }
     match snap.site.get("404.html") {
-        Some(bytes) => content(404, "404.html", bytes, &snap),
+        Some(made) => made_content(404, "404.html", made, &snap),
         None => plain(404, "not found\n"),
+    }
+}
+
+/// A file of the site, or the error page when its template failed.
+fn made_content(
+    status: u16,
+    key: &str,
+    made: Result<std::sync::Arc<Vec<u8>>, super::build::Problem>,
+    snap: &super::Snapshot,
+) -> Answer {
+    match made {
+        Ok(bytes) => content(status, key, &bytes, snap),
+        Err(problem) => page(500, overlay::error_page(snap.generation, &[problem])),
     }
 }
 

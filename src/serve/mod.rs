@@ -8,6 +8,7 @@ pub mod build;
 pub mod http;
 pub mod overlay;
 pub mod reload;
+pub mod site;
 pub mod watch;
 
 use std::fmt;
@@ -18,8 +19,8 @@ use std::sync::mpsc::{channel, Receiver};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use crate::render::Site;
 use build::Problem;
+use site::LiveSite;
 
 /// What `plansite serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -63,7 +64,7 @@ impl std::error::Error for ServeError {}
 pub struct Snapshot {
     /// Goes up by one with every build, good or failed.
     pub generation: u64,
-    pub site: Arc<Site>,
+    pub site: Arc<LiveSite>,
     /// Whether any build has succeeded (else `site` is empty and pages are the error page).
     pub has_site: bool,
     /// Problems of the last build when it failed; empty after a good build.
@@ -81,7 +82,7 @@ impl State {
         State {
             current: RwLock::new(Arc::new(Snapshot {
                 generation: 0,
-                site: Arc::new(Site::new()),
+                site: Arc::new(LiveSite::empty()),
                 has_site: false,
                 problems: Vec::new(),
             })),
@@ -98,7 +99,7 @@ impl State {
     }
 
     /// Publish a build: a new site (or the last good one kept, when `site` is `None`).
-    fn publish(&self, site: Option<Site>, problems: Vec<Problem>) -> u64 {
+    fn publish(&self, site: Option<LiveSite>, problems: Vec<Problem>) -> u64 {
         let mut guard = self
             .current
             .write()

@@ -1,0 +1,100 @@
+//! The site as `serve` holds it: the checked plan and a renderer. Each file is made the first
+//! time a browser asks for it and kept until the next rebuild, so a rebuild costs the check of
+//! the plan, not the rendering of thousands of pages nobody is looking at. What a page shows is
+//! exactly what `plansite build` writes for it (both go through `render::Renderer`).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::render::Renderer;
+use crate::Project;
+
+use super::build::Problem;
+
+self_cell::self_cell!(
+    /// A checked project and the renderer that borrows its plan and analysis.
+    struct Cell {
+        owner: Project,
+        #[covariant]
+        dependent: Renderer,
+    }
+);
+
+/// The served site: empty until the first good build.
+pub struct LiveSite {
+    cell: Option<Cell>,
+    made: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+}
+
+/// Why a site could not be made from a project.
+pub enum Unrenderable {
+    /// The project has no model or analysis (it had errors).
+    NoModel,
+    /// The theme could not be loaded.
+    Theme(Vec<Problem>),
+}
+
+impl LiveSite {
+    pub fn empty() -> LiveSite {
+        LiveSite {
+            cell: None,
+            made: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A site for a project that passed `check`.
+    pub fn new(project: Project) -> Result<LiveSite, Unrenderable> {
+        let cell = Cell::try_new_or_recover(project, |p| {
+            let (Some(plan), Some(an)) = (p.plan.as_ref(), p.analysis.as_ref()) else {
+                return Err(None);
+            };
+            Renderer::new(plan, an, &p.loaded).map_err(Some)
+        });
+        match cell {
+            Ok(cell) => Ok(LiveSite {
+                cell: Some(cell),
+                made: Mutex::new(HashMap::new()),
+            }),
+            Err((_, None)) => Err(Unrenderable::NoModel),
+            Err((project, Some(diags))) => Err(Unrenderable::Theme(
+                diags
+                    .iter()
+                    .map(|d| Problem::from_diagnostic(d, &project.loaded.sources))
+                    .collect(),
+            )),
+        }
+    }
+
+    /// Whether the site has a file at `path` (site-relative, no leading slash).
+    pub fn has(&self, path: &str) -> bool {
+        self.cell
+            .as_ref()
+            .is_some_and(|c| c.borrow_dependent().has(path))
+    }
+
+    /// The file at `path`, made now if it was not made since the last rebuild; `None` when the
+    /// site has no such file, a problem when its template fails.
+    pub fn get(&self, path: &str) -> Option<Result<Arc<Vec<u8>>, Problem>> {
+        let cell = self.cell.as_ref()?;
+        if let Some(bytes) = self.lock().get(path) {
+            return Some(Ok(Arc::clone(bytes)));
+        }
+        // Made outside the lock: other requests go on meanwhile (two at once may both make it).
+        let made = cell.borrow_dependent().file(path)?;
+        Some(match made {
+            Ok(bytes) => {
+                let bytes = Arc::new(bytes);
+                self.lock().insert(path.to_string(), Arc::clone(&bytes));
+                Ok(bytes)
+            }
+            Err(d) => Err(Problem::from_diagnostic(
+                &d,
+                &cell.borrow_owner().loaded.sources,
+            )),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Vec<u8>>>> {
+        self.made.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
