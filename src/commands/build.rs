@@ -61,22 +61,29 @@ pub fn run(plan: &Path, output: Option<&Path>, timings: bool, quiet: bool) -> u8
         eprintln!("error: the plan has errors; nothing was written");
         return PLAN_ERRORS;
     }
-    let site = match crate::render::render_to_memory(model, analysis, &project.loaded) {
-        Ok(s) => s,
-        Err(diags) => {
+    // Pages go to disk as they are rendered; the old site stays in place until all are written.
+    let written = crate::write::Staging::begin(&out).map_err(crate::render::Failure::Sink);
+    let written = written.and_then(|staging| {
+        let n = crate::render::render_site(model, analysis, &project.loaded, &staging)?;
+        t.lap("render and write pages");
+        staging.commit().map_err(crate::render::Failure::Sink)?;
+        Ok(n)
+    });
+    let files = match written {
+        Ok(n) => n,
+        Err(crate::render::Failure::Plan(diags)) => {
             crate::check::report::print_human(&project.loaded.sources, &diags, plan, quiet);
-            eprintln!("error: the site could not be rendered; nothing was written");
+            eprintln!("error: the site could not be rendered; the previous site is unchanged");
             return PLAN_ERRORS;
         }
+        Err(crate::render::Failure::Sink(e)) => {
+            eprintln!("error: {e}");
+            return USAGE_OR_IO;
+        }
     };
-    t.lap("render (pages and charts)");
-    if let Err(e) = crate::write::write_site(&out, &site) {
-        eprintln!("error: {e}");
-        return USAGE_OR_IO;
-    }
-    t.lap("write");
+    t.lap("swap in");
     if !quiet {
-        eprintln!("wrote {} files to {}", site.len(), out.display());
+        eprintln!("wrote {files} files to {}", out.display());
     }
     if timings {
         t.print();

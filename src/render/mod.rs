@@ -42,6 +42,14 @@ impl Sink for Mutex<Site> {
     }
 }
 
+/// Writes each file into the new site as soon as it is made.
+impl Sink for crate::write::Staging {
+    type Error = crate::write::WriteError;
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Self::Error> {
+        crate::write::Staging::put(self, path, &bytes)
+    }
+}
+
 /// Why a site was not rendered: problems in the plan or its theme, or the sink failed.
 #[derive(Debug)]
 pub enum Failure<E> {
