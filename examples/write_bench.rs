@@ -51,6 +51,17 @@ fn run(plan: &Path, out: &Path, runs: usize) -> Res<()> {
     report("write_site into an empty folder", &mut fresh);
     report("write_site over the same site", &mut over);
 
+    let mut phases = [Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..runs {
+        for (all, one) in phases.iter_mut().zip(staged(out, &site)?) {
+            all.push(one);
+        }
+    }
+    let [begin, put, commit] = &mut phases;
+    report("over the same site: Staging::begin", begin);
+    report("over the same site: put (in parallel)", put);
+    report("over the same site: commit", commit);
+
     let copy = out.with_file_name("write-bench-links");
     let mut serial = Vec::new();
     let mut parallel = Vec::new();
@@ -63,6 +74,19 @@ fn run(plan: &Path, out: &Path, runs: usize) -> Res<()> {
     report("remove_dir_all of a hard-linked copy", &mut serial);
     report("parallel removal of a hard-linked copy", &mut parallel);
     Ok(())
+}
+
+/// `write_site` in its three steps, timed each.
+fn staged(out: &Path, site: &plansite::render::Site) -> Res<[(f64, f64); 3]> {
+    let mut staging = None;
+    let begin = timed(|| plansite::write::Staging::begin(out).map(|s| staging = Some(s)))?;
+    let staging = staging.ok_or("no staging")?;
+    let put = timed(|| {
+        site.par_iter()
+            .try_for_each(|(rel, bytes)| staging.put(rel, bytes))
+    })?;
+    let commit = timed(|| staging.commit())?;
+    Ok([begin, put, commit])
 }
 
 /// The site as `plansite build` renders it (src/commands/build.rs), in memory.
@@ -93,7 +117,12 @@ fn cpu_ms() -> f64 {
     };
     let after_name = stat.rsplit(')').next().unwrap_or("");
     let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     (ticks(11) + ticks(12)) * 10.0
 }
 

@@ -139,18 +139,26 @@ impl Staging {
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let rel = checked_rel(rel)?;
         self.ensure_parent(rel)?;
-        place(&self.out.join(rel), &self.fresh.join(rel), bytes, |old, new| {
-            fs::hard_link(old, new)
-        })
+        self.link_or_write(rel, bytes)
     }
 
     /// Write the marker, swap the fresh folder in and remove the old site.
     pub fn commit(mut self) -> Result<(), WriteError> {
-        write_new(&self.fresh.join(MARKER), MARKER_TEXT)?;
+        // Linked like any unchanged file, so that an unchanged site costs no new inode at all.
+        self.link_or_write(Path::new(MARKER), MARKER_TEXT)?;
         // On failure the old site is back in place and `Drop` removes the fresh folder.
         swap_in(&self.out, &self.fresh, &self.aside)?;
         self.committed = true;
         remove_tree(&self.aside)
+    }
+
+    fn link_or_write(&self, rel: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+        place(
+            &self.out.join(rel),
+            &self.fresh.join(rel),
+            bytes,
+            |old, new| fs::hard_link(old, new),
+        )
     }
 
     fn ensure_parent(&self, rel: &Path) -> Result<(), WriteError> {
@@ -188,9 +196,7 @@ impl Drop for Staging {
 /// outside the fresh folder, and the marker, which only `commit` writes.
 fn checked_rel(rel: &str) -> Result<&Path, WriteError> {
     let path = Path::new(rel);
-    let plain = path
-        .components()
-        .all(|c| matches!(c, Component::Normal(_)));
+    let plain = path.components().all(|c| matches!(c, Component::Normal(_)));
     if rel.is_empty() || rel.ends_with('/') || !plain || rel == MARKER {
         return Err(WriteError::BadPath(rel.to_string()));
     }
@@ -377,8 +383,11 @@ mod tests {
             ("gone.html", "removed next time"),
         ];
         write_site(&out, &site(&first)).unwrap();
-        let before: BTreeMap<&str, u64> =
-            first.iter().map(|(rel, _)| (*rel, ino(&out.join(rel)))).collect();
+        let before: BTreeMap<&str, u64> = first
+            .iter()
+            .map(|(rel, _)| (*rel, ino(&out.join(rel))))
+            .collect();
+        let before_marker = ino(&out.join(MARKER));
         let second = [
             ("index.html", "same"),
             ("a/b/same.html", "nested, same"),
@@ -389,16 +398,25 @@ mod tests {
         ];
         write_site(&out, &site(&second)).unwrap();
         for rel in ["index.html", "a/b/same.html", "a/empty.html"] {
-            assert_eq!(ino(&out.join(rel)), before[rel], "{rel}: not a link of the old file");
+            assert_eq!(
+                ino(&out.join(rel)),
+                before[rel],
+                "{rel}: not a link of the old file"
+            );
         }
         for rel in ["a/resized.html", "a/edited.html"] {
-            assert_ne!(ino(&out.join(rel)), before[rel], "{rel}: changed, must be a new file");
+            assert_ne!(
+                ino(&out.join(rel)),
+                before[rel],
+                "{rel}: changed, must be a new file"
+            );
         }
         for (rel, text) in second {
             assert_eq!(read(&out, rel), text);
         }
         assert!(!out.join("gone.html").exists());
         assert!(!sibling(&out, "old").exists());
+        assert_eq!(ino(&out.join(MARKER)), before_marker);
     }
 
     #[cfg(unix)]
@@ -483,7 +501,15 @@ mod tests {
         let d = tmp("paths");
         let out = d.join("public");
         let staging = Staging::begin(&out).unwrap();
-        for rel in ["", "/etc/passwd", "../escape.html", "a/../../b.html", "./a.html", "a/", MARKER] {
+        for rel in [
+            "",
+            "/etc/passwd",
+            "../escape.html",
+            "a/../../b.html",
+            "./a.html",
+            "a/",
+            MARKER,
+        ] {
             assert!(
                 matches!(staging.put(rel, b"x"), Err(WriteError::BadPath(_))),
                 "{rel:?} should be refused"
