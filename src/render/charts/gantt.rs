@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::draw::{
-    palette::*, px, render_svg, status_color, status_fill, tint, Canvas, Font, Shape, LABEL_PX,
-    SMALL_PX, TITLE_PX,
+    palette::*, px, render_svg, status_color, status_fill, Canvas, Font, Shape, LABEL_PX, SMALL_PX,
+    TITLE_PX,
 };
 use super::font::{ellipsize, text_width};
 use super::legend::{Item, Legend, Swatch};
@@ -376,9 +376,7 @@ fn paint_bar(c: &Canvas, row: &GanttRow, axis: &TimeAxis, y: i32) {
     }
     if slip.is_some() {
         let color = status_color(row.status);
-        c.rect(x1, top, right, bottom, tint(color, 0.8));
-        c.hatch(x1, top, right, bottom, color, 4);
-        c.outline(x1, top, right, bottom, color, 1);
+        c.hatched(x1, top, right, bottom, color, 0.8);
     }
 }
 
@@ -554,9 +552,11 @@ mod tests {
         let mut chart = sample();
         chart.rows[0].forecast_end = None;
         let svg = gantt(&chart).svg;
+        // Rectangles are the subpaths with a vertical step ("v"); markers have none.
         let bars = svg
             .lines()
-            .filter(|l| l.starts_with("<rect") && l.contains("fill=\"#009E73\""))
+            .filter(|l| l.starts_with("<path fill=\"#009E73\""))
+            .flat_map(|l| l.split('M').filter(|sub| sub.contains('v')))
             .count();
         assert_eq!(bars, 3);
         // The dependency is met (b starts the day after a ends): no conflict line.

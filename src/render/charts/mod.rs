@@ -14,6 +14,7 @@ mod draw;
 mod font;
 mod legend;
 mod scale;
+mod svg;
 mod time;
 mod xy;
 
