@@ -217,9 +217,16 @@ impl Canvas {
         self.svg.borrow_mut().disc(x, y, r, fill);
     }
 
+    /// A white disc in a `color` ring.
     pub fn ring(&self, x: i32, y: i32, r: u32, color: RGBColor, width: u32) {
-        self.circle(x, y, r, WHITE);
-        self.stroke_circle(x, y, r, color, width);
+        let stroke = Stroke {
+            color,
+            width,
+            dash: None,
+        };
+        self.svg
+            .borrow_mut()
+            .outlined_circle(x, y, r, WHITE, stroke);
     }
 
     pub fn stroke_circle(&self, x: i32, y: i32, r: u32, color: RGBColor, width: u32) {
@@ -274,10 +281,14 @@ impl Canvas {
                 color,
             ),
             Shape::Square => self.rect(x - r + 1, y - r + 1, x + r - 1, y + r - 1, color),
-            Shape::HollowSquare => {
-                self.rect(x - r + 1, y - r + 1, x + r - 1, y + r - 1, WHITE);
-                self.outline(x - r + 1, y - r + 1, x + r - 1, y + r - 1, color, 2);
-            }
+            Shape::HollowSquare => self.svg.borrow_mut().outlined_rect(
+                x - r + 1,
+                y - r + 1,
+                x + r - 1,
+                y + r - 1,
+                WHITE,
+                thick(color),
+            ),
             Shape::Check => self.line(
                 &[(x - r, y), (x - r / 3, y + r - 1), (x + r, y - r)],
                 color,
@@ -289,16 +300,25 @@ impl Canvas {
             }
             Shape::Diamond => self.polygon(&diamond(x, y, r), color),
             Shape::HollowDiamond => {
-                self.polygon(&diamond(x, y, r), WHITE);
-                let mut d = diamond(x, y, r).to_vec();
-                d.push(d[0]);
-                self.line(&d, color, 2);
+                let d = diamond(x, y, r);
+                self.svg
+                    .borrow_mut()
+                    .outlined_polygon(&d, WHITE, thick(color));
             }
         }
     }
 
     pub fn status_marker(&self, status: Status, x: i32, y: i32, r: i32) {
         self.marker(status_shape(status), x, y, r, status_color(status));
+    }
+}
+
+/// The 2-pixel outline of hollow markers.
+fn thick(color: RGBColor) -> Stroke {
+    Stroke {
+        color,
+        width: 2,
+        dash: None,
     }
 }
 

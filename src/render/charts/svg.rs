@@ -38,6 +38,9 @@ enum Run {
     Stroke(Stroke),
     /// Hatched areas with their outline: `<path fill="url(#…)" stroke=… d="…`.
     Hatch(usize),
+    /// One filled and stroked shape, `<path fill=… stroke=… d="…`; never merged, because
+    /// overlapping outlined shapes must each cover the outline of the one below.
+    Outlined(RGBColor, Stroke),
     /// `<text>` elements whose shared style is written when the run ends.
     Text(TextStyle),
 }
@@ -157,6 +160,45 @@ impl Writer {
         push_circle(&mut self.out, x, y, r);
     }
 
+    /// A polygon filled with `fill` and outlined with `stroke`, as one element.
+    pub fn outlined_polygon(&mut self, points: &[(i32, i32)], fill: RGBColor, stroke: Stroke) {
+        if points.len() < 3 {
+            return;
+        }
+        self.begin(Run::Outlined(fill, stroke));
+        push_points(&mut self.out, points.iter().copied());
+        self.out.push('z');
+        self.end_run();
+    }
+
+    /// A disc filled with `fill` and outlined with `stroke` along its edge, as one element.
+    pub fn outlined_circle(&mut self, x: i32, y: i32, r: u32, fill: RGBColor, stroke: Stroke) {
+        self.begin(Run::Outlined(fill, stroke));
+        push_circle(&mut self.out, x, y, r);
+        self.end_run();
+    }
+
+    /// A rectangle filled with `fill` and framed `stroke.width` pixels wide inside its edge.
+    pub fn outlined_rect(
+        &mut self,
+        x0: i32,
+        y0: i32,
+        x1: i32,
+        y1: i32,
+        fill: RGBColor,
+        stroke: Stroke,
+    ) {
+        let (x0, x1) = (x0.min(x1), x0.max(x1));
+        let (y0, y1) = (y0.min(y1), y0.max(y1));
+        let w = stroke.width as i32;
+        if x1 - x0 <= 2 * w || y1 - y0 <= 2 * w {
+            return self.rect(x0, y0, x1, y1, stroke.color);
+        }
+        self.begin(Run::Outlined(fill, stroke));
+        push_inset_rect(&mut self.out, x0, y0, x1, y1, w);
+        self.end_run();
+    }
+
     /// A frame `stroke.width` pixels wide just inside the rectangle: one stroke along the
     /// rectangle inset by half the width, which covers exactly the strips of the frame.
     pub fn frame(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, stroke: Stroke) {
@@ -251,6 +293,13 @@ impl Writer {
                 push_stroke(&mut self.out, stroke);
                 self.out.push_str(" d=\"");
             }
+            Run::Outlined(fill, stroke) => {
+                self.out.push_str("<path fill=\"");
+                push_color(&mut self.out, fill);
+                self.out.push('"');
+                push_stroke(&mut self.out, stroke);
+                self.out.push_str(" d=\"");
+            }
             Run::Hatch(i) => {
                 self.out.push_str("<path fill=\"url(#");
                 self.push_pattern_id(i);
@@ -264,7 +313,9 @@ impl Writer {
     fn end_run(&mut self) {
         match self.run {
             Run::None => {}
-            Run::Fill(_) | Run::Stroke(_) | Run::Hatch(_) => self.out.push_str("\"/>\n"),
+            Run::Fill(_) | Run::Stroke(_) | Run::Hatch(_) | Run::Outlined(..) => {
+                self.out.push_str("\"/>\n")
+            }
             Run::Text(style) => self.end_text_run(style),
         }
         self.run = Run::None;
