@@ -38,8 +38,9 @@ enum Run {
     Stroke(Stroke),
     /// Hatched areas with their outline: `<path fill="url(#…)" stroke=… d="…`.
     Hatch(usize),
-    /// One filled and stroked shape, `<path fill=… stroke=… d="…`; never merged, because
-    /// overlapping outlined shapes must each cover the outline of the one below.
+    /// Filled and stroked shapes, `<path fill=… stroke=… d="…`. A path paints all its fill
+    /// before all its stroke, so only shapes clear of each other share one: an outlined shape
+    /// must still cover the outline of one it overlaps.
     Outlined(RGBColor, Stroke),
     /// `<text>` elements whose shared style is written when the run ends.
     Text(TextStyle),
@@ -62,6 +63,8 @@ pub(super) struct Writer {
     run_start: usize,
     run_len: usize,
     hatches: Vec<Hatch>,
+    /// The extents (x0, y0, x1, y1) of the shapes in the open outlined run.
+    outlined: Vec<[i32; 4]>,
     /// Makes pattern ids unique among the charts of one page (see [`Writer::new`]).
     id_prefix: String,
 }
@@ -97,6 +100,7 @@ impl Writer {
             run_start: 0,
             run_len: 0,
             hatches: Vec::new(),
+            outlined: Vec::new(),
             id_prefix,
         }
     }
@@ -160,22 +164,27 @@ impl Writer {
         push_circle(&mut self.out, x, y, r);
     }
 
-    /// A polygon filled with `fill` and outlined with `stroke`, as one element.
+    /// A polygon filled with `fill` and outlined with `stroke`.
     pub fn outlined_polygon(&mut self, points: &[(i32, i32)], fill: RGBColor, stroke: Stroke) {
         if points.len() < 3 {
             return;
         }
-        self.begin(Run::Outlined(fill, stroke));
+        let xs = points.iter().map(|p| p.0);
+        let ys = points.iter().map(|p| p.1);
+        let (x0, x1) = (xs.clone().min().unwrap_or(0), xs.max().unwrap_or(0));
+        let (y0, y1) = (ys.clone().min().unwrap_or(0), ys.max().unwrap_or(0));
+        // Mitred corners reach out up to the miter limit (4) times half the width.
+        let m = 2 * stroke.width.min(1000) as i32 + 1;
+        self.begin_outlined(fill, stroke, [x0 - m, y0 - m, x1 + m, y1 + m]);
         push_points(&mut self.out, points.iter().copied());
         self.out.push('z');
-        self.end_run();
     }
 
-    /// A disc filled with `fill` and outlined with `stroke` along its edge, as one element.
+    /// A disc filled with `fill` and outlined with `stroke` along its edge.
     pub fn outlined_circle(&mut self, x: i32, y: i32, r: u32, fill: RGBColor, stroke: Stroke) {
-        self.begin(Run::Outlined(fill, stroke));
+        let m = r.min(1_000_000) as i32 + stroke.width.min(1000) as i32 + 1;
+        self.begin_outlined(fill, stroke, [x - m, y - m, x + m, y + m]);
         push_circle(&mut self.out, x, y, r);
-        self.end_run();
     }
 
     /// A rectangle filled with `fill` and framed `stroke.width` pixels wide inside its edge.
@@ -194,9 +203,23 @@ impl Writer {
         if x1 - x0 <= 2 * w || y1 - y0 <= 2 * w {
             return self.rect(x0, y0, x1, y1, stroke.color);
         }
-        self.begin(Run::Outlined(fill, stroke));
+        self.begin_outlined(fill, stroke, [x0 - 1, y0 - 1, x1 + 1, y1 + 1]);
         push_inset_rect(&mut self.out, x0, y0, x1, y1, w);
-        self.end_run();
+    }
+
+    /// Continue the outlined run when its style matches and the new shape (`extent`) is clear of
+    /// every shape in it; otherwise start a new element.
+    fn begin_outlined(&mut self, fill: RGBColor, stroke: Stroke, extent: [i32; 4]) {
+        let run = Run::Outlined(fill, stroke);
+        let clear = |b: &[i32; 4]| {
+            extent[2] < b[0] || b[2] < extent[0] || extent[3] < b[1] || b[3] < extent[1]
+        };
+        if self.run != run || !self.outlined.iter().all(clear) || self.outlined.len() >= 64 {
+            self.end_run();
+            self.begin(run);
+            self.outlined.clear();
+        }
+        self.outlined.push(extent);
     }
 
     /// A frame `stroke.width` pixels wide just inside the rectangle: one stroke along the
@@ -399,25 +422,35 @@ fn passes_straight(a: (i32, i32), b: (i32, i32), c: (i32, i32)) -> bool {
         || (a.0 == b.0 && b.0 == c.0 && on(a.1, b.1, c.1))
 }
 
-/// `M x y` then the shortest step to each next point: `H`, `V` or `L`.
+/// `M x y`, then each next point as a relative step (`h`, `v` or `l`), leaving out the letter
+/// when it repeats, as SVG allows: steps between nearby points are shorter than coordinates.
 fn push_points(out: &mut String, mut points: impl Iterator<Item = (i32, i32)>) {
     let Some((mut px, mut py)) = points.next() else {
         return;
     };
     out.push('M');
     push_pair(out, px, py);
+    let mut last = 'M';
     for (x, y) in points {
-        if y == py {
-            out.push('H');
-            push_int(out, x);
-        } else if x == px {
-            out.push('V');
-            push_int(out, y);
-        } else {
-            out.push('L');
-            push_pair(out, x, y);
+        let (dx, dy) = (i64::from(x) - i64::from(px), i64::from(y) - i64::from(py));
+        let (command, first) = match (dx, dy) {
+            (_, 0) => ('h', dx),
+            (0, _) => ('v', dy),
+            _ => ('l', dx),
+        };
+        if command != last {
+            out.push(command);
+        } else if first >= 0 {
+            out.push(' ');
         }
-        (px, py) = (x, y);
+        push_i64(out, first);
+        if command == 'l' {
+            if dy >= 0 {
+                out.push(' ');
+            }
+            push_i64(out, dy);
+        }
+        (px, py, last) = (x, y, command);
     }
 }
 
@@ -638,8 +671,8 @@ mod tests {
         w.line(&[(3, 3), (3, 3)], thin);
         assert_eq!(
             body(&w.finish()),
-            "<path fill=\"#0072B2\" d=\"M0 0h10v10h-10zM4 0L0 4V0z\"/>\n\
-             <path fill=\"none\" stroke=\"#222\" d=\"M0 5H9V8L10 9M1 1L2 2\"/>\n"
+            "<path fill=\"#0072B2\" d=\"M0 0h10v10h-10zM4 0l-4 4v-4z\"/>\n\
+             <path fill=\"none\" stroke=\"#222\" d=\"M0 5h9v3l1 1M1 1l1 1\"/>\n"
         );
     }
 
@@ -695,6 +728,25 @@ mod tests {
         assert!(svg.contains("<path fill=\"#222\" d=\"M20 0h1v6h-1z\"/>"));
         assert_eq!(svg.matches("<pattern ").count(), 1);
         assert!(svg.contains("-0072B2222222\" width=\"4\""));
+    }
+
+    #[test]
+    fn outlined_shapes_share_an_element_only_when_clear_of_each_other() {
+        let thick = Stroke {
+            color: INK,
+            width: 2,
+            dash: None,
+        };
+        let mut w = Writer::new(100, 50, "T", "F", "k");
+        w.outlined_polygon(&[(10, 3), (17, 10), (10, 17), (3, 10)], BLUE, thick);
+        w.outlined_polygon(&[(40, 3), (47, 10), (40, 17), (33, 10)], BLUE, thick);
+        w.outlined_polygon(&[(44, 3), (51, 10), (44, 17), (37, 10)], BLUE, thick);
+        assert_eq!(
+            body(&w.finish()),
+            "<path fill=\"#0072B2\" stroke=\"#222\" stroke-width=\"2\" \
+             d=\"M10 3l7 7-7 7-7-7zM40 3l7 7-7 7-7-7z\"/>\n\
+             <path fill=\"#0072B2\" stroke=\"#222\" stroke-width=\"2\" d=\"M44 3l7 7-7 7-7-7z\"/>\n"
+        );
     }
 
     #[test]
