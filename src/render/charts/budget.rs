@@ -7,7 +7,7 @@
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::RGBColor;
 
-use super::draw::{palette::*, px, render_svg, tint, Canvas, Font, LABEL_PX, SMALL_PX, TITLE_PX};
+use super::draw::{palette::*, px, render_svg, Canvas, Font, LABEL_PX, SMALL_PX, TITLE_PX};
 use super::font::{ellipsize, text_width};
 use super::legend::{Item, Legend, Swatch};
 use super::scale::{ticks_for, Ticks};
@@ -123,9 +123,7 @@ fn bar(c: &Canvas, horizontal: bool, a: i32, b: i32, c0: i32, c1: i32, series: u
         (c0, a.min(b), c1, a.max(b).max(a.min(b) + 1))
     };
     if hatched {
-        c.rect(x0, y0, x1, y1, tint(fill, 0.6));
-        c.hatch(x0, y0, x1, y1, fill, 4);
-        c.outline(x0, y0, x1, y1, fill, 1);
+        c.hatched(x0, y0, x1, y1, fill, 0.6);
     } else {
         c.rect(x0, y0, x1, y1, fill);
     }

@@ -1,18 +1,19 @@
-//! A thin pixel canvas over plotters' SVG backend: the few primitives the charts need, the shared
-//! palette and marker shapes, and the finishing of the SVG (accessible title, root font).
+//! A pixel canvas for the charts: the few primitives they need, the shared palette and marker
+//! shapes. The SVG is written by [`super::svg`], compact and with an accessible name.
 //!
 //! Charts lay themselves out in integer pixels and draw here; plotters' chart builder is not used
-//! because the charts need grouped rows, fiscal time axes and measured truncation it cannot do.
+//! because the charts need grouped rows, fiscal time axes and measured truncation it cannot do,
+//! and its SVG backend is not used either: one element per shape with every attribute spelled
+//! out made the charts most of the site's bytes, and its text path re-resolved the font for
+//! every label. Plotters still measures text (see `font.rs`).
 
-use plotters::backend::SVGBackend;
-use plotters::coord::Shift;
-use plotters::drawing::{DrawingArea, IntoDrawingArea};
-use plotters::element::{Circle, PathElement, Polygon, Rectangle, Text};
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{Color, RGBColor};
-use plotters::style::{FontDesc, FontFamily, FontStyle, FontTransform};
+use std::cell::RefCell;
 
-use super::font::{ensure_registered, FONT_FAMILY, PLOTTERS_SIZE_FACTOR};
+use plotters::style::text_anchor::{HPos, VPos};
+use plotters::style::RGBColor;
+
+use super::font::FONT_FAMILY;
+use super::svg::{Stroke, TextStyle, Writer};
 use super::Status;
 
 /// Okabe–Ito, the palette that stays distinguishable with every common colour-vision deficiency.
@@ -148,129 +149,124 @@ pub(crate) fn px(v: f64) -> i32 {
     }
 }
 
-pub(crate) struct Canvas<'a> {
-    area: DrawingArea<SVGBackend<'a>, Shift>,
+/// The x-height of DejaVu Sans in em: it has no OS/2 x-height, so browsers measure its "x",
+/// 1120 of 2048 units tall.
+const X_HEIGHT_EM: f64 = 1120.0 / 2048.0;
+/// A label hanging from its anchor has its baseline this far below: the ascent of capitals.
+const HANGING_EM: f64 = 0.76;
+
+/// How far below its anchor point a label's baseline goes, in whole pixels. SVG places text by
+/// its baseline; a label centred on y sits half an x-height (CSS `0.5ex`) lower. Browsers round
+/// the x-height to a pixel and the baseline to the nearest pixel, so computing the shift the same
+/// way places every label on the pixel row a `dy="0.5ex"` attribute would, without the attribute.
+fn baseline_shift(v: VPos, px: f64) -> i32 {
+    let half_ex = 0.5 * (X_HEIGHT_EM * px).round();
+    let shift = match v {
+        VPos::Top => HANGING_EM * px,
+        VPos::Center => half_ex,
+        VPos::Bottom => -half_ex,
+    };
+    (shift + 0.5).floor() as i32
 }
 
-// Drawing into a String cannot fail once the font is registered, so the Results of the
-// individual draw calls carry nothing worth propagating; they are deliberately ignored.
-impl Canvas<'_> {
+pub(crate) struct Canvas {
+    svg: RefCell<Writer>,
+}
+
+impl Canvas {
     pub fn rect(&self, x0: i32, y0: i32, x1: i32, y1: i32, fill: RGBColor) {
-        // SVG rejects negative widths: normalise the corners.
-        let (x0, x1) = (x0.min(x1), x0.max(x1));
-        let (y0, y1) = (y0.min(y1), y0.max(y1));
-        let _ = self
-            .area
-            .draw(&Rectangle::new([(x0, y0), (x1, y1)], fill.filled()));
+        self.svg.borrow_mut().rect(x0, y0, x1, y1, fill);
     }
 
-    /// A frame `width` pixels wide just inside the rectangle. Drawn as filled strips because
-    /// plotters' SVG rectangles ignore the stroke width, and strips stay crisp on the pixel grid.
+    /// A frame `width` pixels wide just inside the rectangle.
     pub fn outline(&self, x0: i32, y0: i32, x1: i32, y1: i32, color: RGBColor, width: u32) {
-        let (x0, x1) = (x0.min(x1), x0.max(x1));
-        let (y0, y1) = (y0.min(y1), y0.max(y1));
-        let w = (width.max(1) as i32)
-            .min((x1 - x0) / 2)
-            .min((y1 - y0) / 2)
-            .max(1);
-        self.rect(x0, y0, x1, y0 + w, color);
-        self.rect(x0, y1 - w, x1, y1, color);
-        self.rect(x0, y0 + w, x0 + w, y1 - w, color);
-        self.rect(x1 - w, y0 + w, x1, y1 - w, color);
+        let (w, h) = ((x1 - x0).abs(), (y1 - y0).abs());
+        let width = (width.max(1) as i32).min(w / 2).min(h / 2).max(1) as u32;
+        let stroke = Stroke {
+            color,
+            width,
+            dash: None,
+        };
+        self.svg.borrow_mut().frame(x0, y0, x1, y1, stroke);
     }
 
     pub fn line(&self, points: &[(i32, i32)], color: RGBColor, width: u32) {
-        if points.len() < 2 {
-            return;
-        }
-        let _ = self.area.draw(&PathElement::new(
-            points.to_vec(),
-            color.stroke_width(width),
-        ));
+        let stroke = Stroke {
+            color,
+            width,
+            dash: None,
+        };
+        self.svg.borrow_mut().line(points, stroke);
     }
 
-    /// A dashed polyline. Plotters would draw every dash as its own element (tens of thousands
-    /// on a long dependency arrow), so the line is drawn whole with a sentinel opacity that
-    /// [`finish`] turns into an SVG `stroke-dasharray`.
+    /// A dashed polyline: one element with an SVG dash pattern, however long the line.
     pub fn dashed(&self, points: &[(i32, i32)], color: RGBColor, width: u32, dash: i32, gap: i32) {
-        if points.len() < 2 {
-            return;
-        }
-        let pattern = DASHES
-            .iter()
-            .position(|&(d, g, _)| (d, g) == (dash, gap))
-            .unwrap_or(0);
-        let style = color.mix(DASHES[pattern].2).stroke_width(width);
-        let _ = self.area.draw(&PathElement::new(points.to_vec(), style));
+        let stroke = Stroke {
+            color,
+            width,
+            dash: Some((dash.max(1), gap.max(1))),
+        };
+        self.svg.borrow_mut().line(points, stroke);
     }
 
     pub fn polygon(&self, points: &[(i32, i32)], fill: RGBColor) {
-        if points.len() < 3 {
-            return;
-        }
-        let _ = self
-            .area
-            .draw(&Polygon::new(points.to_vec(), fill.filled()));
+        self.svg.borrow_mut().polygon(points, fill);
     }
 
     pub fn circle(&self, x: i32, y: i32, r: u32, fill: RGBColor) {
-        let _ = self.area.draw(&Circle::new((x, y), r, fill.filled()));
+        self.svg.borrow_mut().disc(x, y, r, fill);
     }
 
+    /// A white disc in a `color` ring.
     pub fn ring(&self, x: i32, y: i32, r: u32, color: RGBColor, width: u32) {
-        let _ = self.area.draw(&Circle::new((x, y), r, WHITE.filled()));
-        self.stroke_circle(x, y, r, color, width);
+        let stroke = Stroke {
+            color,
+            width,
+            dash: None,
+        };
+        self.svg
+            .borrow_mut()
+            .outlined_circle(x, y, r, WHITE, stroke);
     }
 
     pub fn stroke_circle(&self, x: i32, y: i32, r: u32, color: RGBColor, width: u32) {
-        let _ = self
-            .area
-            .draw(&Circle::new((x, y), r, color.stroke_width(width)));
+        let stroke = Stroke {
+            color,
+            width,
+            dash: None,
+        };
+        self.svg.borrow_mut().circle(x, y, r, stroke);
     }
 
+    /// `text` set in `font` at the anchor point (x, y).
     pub fn text(&self, x: i32, y: i32, text: &str, font: Font) {
         if text.is_empty() {
             return;
         }
-        let style = if font.bold {
-            FontStyle::Bold
-        } else {
-            FontStyle::Normal
+        let style = TextStyle {
+            px: font.px,
+            bold: font.bold,
+            color: font.color,
+            anchor: match font.h {
+                HPos::Left => None,
+                HPos::Center => Some("middle"),
+                HPos::Right => Some("end"),
+            },
         };
-        let mut desc = FontDesc::new(
-            FontFamily::Name(FONT_FAMILY),
-            font.px * PLOTTERS_SIZE_FACTOR,
-            style,
-        );
+        let dy = baseline_shift(font.v, font.px);
+        let mut svg = self.svg.borrow_mut();
         if font.vertical {
-            desc = desc.transform(FontTransform::Rotate270);
+            svg.vertical_text(x, y, dy, text, style);
+        } else {
+            svg.text(x, y.saturating_add(dy), text, style);
         }
-        let style = desc.color(&font.color).pos(Pos::new(font.h, font.v));
-        let _ = self.area.draw(&Text::new(text.to_string(), (x, y), style));
     }
 
-    /// Diagonal hatching inside a rectangle: the "not certain" texture (forecasts, overruns).
-    /// One zigzag polyline whose joins run along the rectangle's edges, which callers outline,
-    /// instead of one element per stroke.
-    pub fn hatch(&self, x0: i32, y0: i32, x1: i32, y1: i32, color: RGBColor, spacing: i32) {
-        let (x0, x1) = (x0.min(x1), x0.max(x1));
-        let (y0, y1) = (y0.min(y1), y0.max(y1));
-        let spacing = spacing.max(2);
-        let mut points = Vec::new();
-        // Lines x + y = k, clipped to the rectangle, walked alternately up and down.
-        let mut k = x0 + y0 + spacing;
-        let mut up = true;
-        while k < x1 + y1 {
-            let xa = x0.max(k - y1);
-            let xb = x1.min(k - y0);
-            if xa < xb {
-                let (a, b) = ((xa, k - xa), (xb, k - xb));
-                points.extend(if up { [a, b] } else { [b, a] });
-                up = !up;
-            }
-            k += spacing;
-        }
-        self.line(&points, color, 1);
+    /// A rectangle hatched with diagonal `color` lines on a `lightness` tint of it, framed in
+    /// `color`: the "not certain" texture (forecasts, overruns), distinguishable without colour.
+    pub fn hatched(&self, x0: i32, y0: i32, x1: i32, y1: i32, color: RGBColor, lightness: f64) {
+        let fill = tint(color, lightness);
+        self.svg.borrow_mut().hatched(x0, y0, x1, y1, fill, color);
     }
 
     /// A marker of `shape` centred on (x, y) with radius `r`.
@@ -285,10 +281,14 @@ impl Canvas<'_> {
                 color,
             ),
             Shape::Square => self.rect(x - r + 1, y - r + 1, x + r - 1, y + r - 1, color),
-            Shape::HollowSquare => {
-                self.rect(x - r + 1, y - r + 1, x + r - 1, y + r - 1, WHITE);
-                self.outline(x - r + 1, y - r + 1, x + r - 1, y + r - 1, color, 2);
-            }
+            Shape::HollowSquare => self.svg.borrow_mut().outlined_rect(
+                x - r + 1,
+                y - r + 1,
+                x + r - 1,
+                y + r - 1,
+                WHITE,
+                thick(color),
+            ),
             Shape::Check => self.line(
                 &[(x - r, y), (x - r / 3, y + r - 1), (x + r, y - r)],
                 color,
@@ -300,10 +300,10 @@ impl Canvas<'_> {
             }
             Shape::Diamond => self.polygon(&diamond(x, y, r), color),
             Shape::HollowDiamond => {
-                self.polygon(&diamond(x, y, r), WHITE);
-                let mut d = diamond(x, y, r).to_vec();
-                d.push(d[0]);
-                self.line(&d, color, 2);
+                let d = diamond(x, y, r);
+                self.svg
+                    .borrow_mut()
+                    .outlined_polygon(&d, WHITE, thick(color));
             }
         }
     }
@@ -313,62 +313,49 @@ impl Canvas<'_> {
     }
 }
 
-/// Dash patterns (dash, gap) and the opacity that marks each in plotters' output; no chart
-/// draws anything else with these opacities.
-const DASHES: [(i32, i32, f64); 4] = [(6, 4, 0.991), (5, 3, 0.992), (6, 3, 0.993), (4, 3, 0.994)];
+/// The 2-pixel outline of hollow markers.
+fn thick(color: RGBColor) -> Stroke {
+    Stroke {
+        color,
+        width: 2,
+        dash: None,
+    }
+}
 
 fn diamond(x: i32, y: i32, r: i32) -> [(i32, i32); 4] {
     [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
 }
 
-/// Draw a chart of `width` × `height` pixels with `paint` and return the finished SVG.
+/// Draw a chart of `width` × `height` pixels with `paint` and return the finished SVG, named
+/// `title` for assistive technology.
 pub(crate) fn render_svg(
     width: u32,
     height: u32,
     title: &str,
     paint: impl FnOnce(&Canvas),
 ) -> String {
-    ensure_registered();
     let (width, height) = (width.clamp(1, 100_000), height.clamp(1, 10_000_000));
-    let mut buf = String::new();
-    {
-        let area = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
-        let _ = area.fill(&WHITE);
-        let canvas = Canvas { area };
-        paint(&canvas);
-        let _ = canvas.area.present();
-    }
-    finish(buf, title)
+    let canvas = Canvas {
+        svg: RefCell::new(Writer::new(width, height, title, FONT_FAMILY, title)),
+    };
+    canvas.rect(0, 0, width as i32, height as i32, WHITE);
+    paint(&canvas);
+    canvas.svg.into_inner().finish()
 }
 
-/// Give the SVG an accessible name and the chart font on its root element.
-fn finish(svg: String, title: &str) -> String {
-    let title = escape(title);
-    let root_end = "xmlns=\"http://www.w3.org/2000/svg\">";
-    let extra = format!(
-        "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{title}\" font-family=\"{}\">\n<title>{title}</title>",
-        escape(FONT_FAMILY)
-    );
-    let mut svg = svg.replacen(root_end, &extra, 1);
-    for (dash, gap, alpha) in DASHES {
-        let sentinel = format!("opacity=\"{alpha}\"");
-        let dashed = format!("opacity=\"1\" stroke-dasharray=\"{dash} {gap}\"");
-        svg = svg.replace(&sentinel, &dashed);
-    }
-    svg
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
+    #[test]
+    fn labels_sit_where_browsers_put_dy_ex() {
+        // Measured in Chromium against `dy="0.5ex"`, `dy="-0.5ex"` and `dy="0.76em"`.
+        assert_eq!(baseline_shift(VPos::Center, SMALL_PX), 4);
+        assert_eq!(baseline_shift(VPos::Center, LABEL_PX), 4);
+        assert_eq!(baseline_shift(VPos::Center, TITLE_PX), 5);
+        assert_eq!(baseline_shift(VPos::Bottom, SMALL_PX), -3);
+        assert_eq!(baseline_shift(VPos::Bottom, LABEL_PX), -3);
+        assert_eq!(baseline_shift(VPos::Top, SMALL_PX), 9);
+        assert_eq!(baseline_shift(VPos::Top, TITLE_PX), 12);
     }
-    out
 }

@@ -5,9 +5,9 @@ use std::sync::OnceLock;
 
 use plotters::style::{register_font, FontDesc, FontFamily, FontStyle};
 
-/// The CSS family name the SVG text uses. Plotters writes the registered name verbatim into
-/// `font-family`, so a generic fallback is part of the name: a page without the `@font-face`
-/// still gets a sans-serif face instead of the browser's serif default.
+/// The CSS family name the SVG text uses, also the name the font is registered under with
+/// plotters. A generic fallback is part of the name: a page without the `@font-face` still gets
+/// a sans-serif face instead of the browser's serif default.
 pub const FONT_FAMILY: &str = "DejaVu Sans, sans-serif";
 
 /// The font files the page must serve (relative to the theme's `static/`) for the
@@ -33,10 +33,6 @@ pub fn font_face_css(prefix: &str) -> String {
 static REGULAR: &[u8] = include_bytes!("../../../themes/default/static/fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../../../themes/default/static/fonts/DejaVuSans-Bold.ttf");
 
-/// Plotters' SVG backend writes `font-size = size / 1.24`; every size we hand it goes through
-/// this factor so that the SVG carries the CSS pixel size we mean.
-pub(crate) const PLOTTERS_SIZE_FACTOR: f64 = 1.24;
-
 /// The size measured at; large so that plotters' integer rounding costs no precision.
 const PROBE_SIZE: f64 = 1000.0;
 
@@ -45,6 +41,9 @@ const PROBE_SIZE: f64 = 1000.0;
 /// other; it is read from the font's own tables.
 struct Metrics {
     em_ratio: f64,
+    /// The probe fonts, regular and bold, resolved once: `FontDesc::new` looks the family up in
+    /// plotters' global table and copies the parsed font, which cost more than the measuring.
+    probes: [FontDesc<'static>; 2],
 }
 
 static METRICS: OnceLock<Metrics> = OnceLock::new();
@@ -56,15 +55,12 @@ fn metrics() -> &'static Metrics {
         // then written unmeasured rather than failing a whole site build.
         let _ = register_font(FONT_FAMILY, FontStyle::Normal, REGULAR);
         let _ = register_font(FONT_FAMILY, FontStyle::Bold, BOLD);
+        let probe = |style| FontDesc::new(FontFamily::Name(FONT_FAMILY), PROBE_SIZE, style);
         Metrics {
             em_ratio: em_ratio(REGULAR).unwrap_or(1.0),
+            probes: [probe(FontStyle::Normal), probe(FontStyle::Bold)],
         }
     })
-}
-
-/// Make sure plotters knows the font before any text is drawn.
-pub(crate) fn ensure_registered() {
-    metrics();
 }
 
 /// (hhea ascender − hhea descender) / head unitsPerEm, or None for a malformed font.
@@ -95,13 +91,7 @@ fn em_ratio(font: &[u8]) -> Option<f64> {
 /// The width in CSS pixels of `text` set in the chart font at `px` pixels.
 pub fn text_width(text: &str, px: f64, bold: bool) -> f64 {
     let metrics = metrics();
-    let style = if bold {
-        FontStyle::Bold
-    } else {
-        FontStyle::Normal
-    };
-    let probe = FontDesc::new(FontFamily::Name(FONT_FAMILY), PROBE_SIZE, style);
-    match probe.box_size(text) {
+    match metrics.probes[usize::from(bold)].box_size(text) {
         Ok((w, _)) => f64::from(w) * metrics.em_ratio * px / PROBE_SIZE,
         // Unmeasurable: assume a generous average glyph width so nothing overlaps.
         Err(_) => text.chars().count() as f64 * px * 0.62,

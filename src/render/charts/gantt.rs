@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::draw::{
-    palette::*, px, render_svg, status_color, status_fill, tint, Canvas, Font, Shape, LABEL_PX,
-    SMALL_PX, TITLE_PX,
+    palette::*, px, render_svg, status_color, status_fill, Canvas, Font, Shape, LABEL_PX, SMALL_PX,
+    TITLE_PX,
 };
 use super::font::{ellipsize, text_width};
 use super::legend::{Item, Legend, Swatch};
@@ -265,9 +265,7 @@ fn paint(c: &Canvas, chart: &GanttChart, layout: &Layout) {
     paint_header(c, layout, layout.axis_y, true);
     paint_header(c, layout, bottom + 6, false);
     let centres = row_centres(layout);
-    for (i, y) in sorted(&centres) {
-        paint_bar(c, &chart.rows[i], &layout.axis, y);
-    }
+    paint_bars(c, chart, &layout.axis, &sorted(&centres));
     paint_as_of(c, chart, layout, bottom);
     paint_dependencies(c, chart, layout, &centres);
     for (i, y) in sorted(&centres) {
@@ -282,51 +280,75 @@ fn sorted(centres: &HashMap<usize, i32>) -> Vec<(usize, i32)> {
     v
 }
 
-/// Group bands, row stripes, labels and status words.
-fn paint_rows_background(c: &Canvas, chart: &GanttChart, layout: &Layout) {
+/// A drawn line of the chart with its top edge.
+fn placed_lines<'a>(layout: &'a Layout) -> impl Iterator<Item = (usize, &'a Line<'a>, i32)> + 'a {
     let mut y = layout.rows_y;
-    let label_max = f64::from(layout.status_x - layout.label_x - 20);
+    layout.lines.iter().enumerate().map(move |(n, line)| {
+        let top = y;
+        y += match line {
+            Line::Group(..) => GROUP_H,
+            Line::Row(_) => ROW_H,
+        };
+        (n, line, top)
+    })
+}
+
+/// Group bands, row stripes, labels and status words. Drawn layer by layer (none overlaps
+/// another within a layer or across layers), so that each layer's like elements follow each
+/// other and are written as one; markers go status by status for the same reason.
+fn paint_rows_background(c: &Canvas, chart: &GanttChart, layout: &Layout) {
     let right = layout.width - MARGIN;
-    for (n, line) in layout.lines.iter().enumerate() {
+    for (n, line, y) in placed_lines(layout) {
         match line {
-            Line::Group(name, count) => {
-                c.rect(MARGIN, y + 2, right, y + GROUP_H - 2, BAND);
-                let font = Font::new(LABEL_PX).bold();
-                let name = ellipsize(name, LABEL_PX, true, label_max + 12.0);
-                c.text(layout.label_x + 6, y + GROUP_H / 2, &name, font);
-                let count_x =
-                    layout.label_x + 6 + text_width(&name, LABEL_PX, true).ceil() as i32 + 8;
-                c.text(
-                    count_x,
-                    y + GROUP_H / 2,
-                    &count.to_string(),
-                    Font::new(SMALL_PX).color(MUTED),
-                );
-                y += GROUP_H;
-            }
-            Line::Row(i) => {
-                if n % 2 == 0 {
-                    c.rect(MARGIN, y, right, y + ROW_H, STRIPE);
-                }
-                let row = &chart.rows[*i];
-                let label = ellipsize(&row.label, LABEL_PX, false, label_max);
-                c.text(
-                    layout.label_x + 18,
-                    y + ROW_H / 2,
-                    &label,
-                    Font::new(LABEL_PX),
-                );
-                c.status_marker(row.status, layout.status_x + 8, y + ROW_H / 2, 5);
-                let word = Font::new(SMALL_PX).color(MUTED);
-                c.text(
-                    layout.status_x + 20,
-                    y + ROW_H / 2,
-                    row.status.label(),
-                    word,
-                );
-                y += ROW_H;
+            Line::Group(..) => c.rect(MARGIN, y + 2, right, y + GROUP_H - 2, BAND),
+            Line::Row(_) if n % 2 == 0 => c.rect(MARGIN, y, right, y + ROW_H, STRIPE),
+            Line::Row(_) => {}
+        }
+    }
+    paint_group_names(c, layout);
+    let label_max = f64::from(layout.status_x - layout.label_x - 20);
+    for (_, line, y) in placed_lines(layout) {
+        if let Line::Row(i) = line {
+            let label = ellipsize(&chart.rows[*i].label, LABEL_PX, false, label_max);
+            let font = Font::new(LABEL_PX);
+            c.text(layout.label_x + 18, y + ROW_H / 2, &label, font);
+        }
+    }
+    for status in Status::ALL {
+        for (_, line, y) in placed_lines(layout) {
+            if matches!(line, Line::Row(i) if chart.rows[*i].status == status) {
+                c.status_marker(status, layout.status_x + 8, y + ROW_H / 2, 5);
             }
         }
+    }
+    let word = Font::new(SMALL_PX).color(MUTED);
+    for (_, line, y) in placed_lines(layout) {
+        if let Line::Row(i) = line {
+            let status = chart.rows[*i].status.label();
+            c.text(layout.status_x + 20, y + ROW_H / 2, status, word);
+        }
+    }
+}
+
+/// Department names in bold, then the number of rows beside each.
+fn paint_group_names(c: &Canvas, layout: &Layout) {
+    let label_max = f64::from(layout.status_x - layout.label_x - 20);
+    let names: Vec<(String, i32, usize)> = placed_lines(layout)
+        .filter_map(|(_, line, y)| match line {
+            Line::Group(name, count) => {
+                let name = ellipsize(name, LABEL_PX, true, label_max + 12.0);
+                Some((name, y + GROUP_H / 2, *count))
+            }
+            Line::Row(_) => None,
+        })
+        .collect();
+    for (name, cy, _) in &names {
+        c.text(layout.label_x + 6, *cy, name, Font::new(LABEL_PX).bold());
+    }
+    for (name, cy, count) in &names {
+        let x = layout.label_x + 6 + text_width(name, LABEL_PX, true).ceil() as i32 + 8;
+        let font = Font::new(SMALL_PX).color(MUTED);
+        c.text(x, *cy, &count.to_string(), font);
     }
 }
 
@@ -361,25 +383,50 @@ fn bar_span(row: &GanttRow, axis: &TimeAxis) -> (i32, i32) {
     (x0, x1)
 }
 
-fn paint_bar(c: &Canvas, row: &GanttRow, axis: &TimeAxis, y: i32) {
-    let (x0, x1) = bar_span(row, axis);
-    let (top, bottom) = (y - BAR_HALF, y + BAR_HALF);
-    let slip = row.forecast_end.filter(|f| *f > row.end.max(row.start));
-    let right = slip.map_or(x1, |s| px(axis.x(after(s))).max(x1 + 2));
-    if row.critical {
-        // A solid frame around bar and slip, outside them so the status colour stays whole.
-        c.outline(x0 - 2, top - 2, right + 2, bottom + 2, INK, 2);
+/// Bars in layers: critical frames (outside the bars), bars by status, cancelled frames, slips.
+/// Rows never overlap, so the layers paint what row-by-row drawing would, with like elements
+/// next to each other.
+fn paint_bars(c: &Canvas, chart: &GanttChart, axis: &TimeAxis, rows: &[(usize, i32)]) {
+    let spans: Vec<(&GanttRow, i32, i32, i32, i32)> = rows
+        .iter()
+        .map(|&(i, y)| {
+            let row = &chart.rows[i];
+            let (x0, x1) = bar_span(row, axis);
+            (row, y, x0, x1, slip_end(row, axis, x1))
+        })
+        .collect();
+    for &(row, y, x0, _, right) in &spans {
+        if row.critical {
+            c.outline(
+                x0 - 2,
+                y - BAR_HALF - 2,
+                right + 2,
+                y + BAR_HALF + 2,
+                INK,
+                2,
+            );
+        }
     }
-    c.rect(x0, top, x1, bottom, status_fill(row.status));
-    if row.status == Status::Cancelled {
-        c.outline(x0, top, x1, bottom, status_color(row.status), 1);
+    for status in Status::ALL {
+        for &(row, y, x0, x1, _) in spans.iter().filter(|s| s.0.status == status) {
+            c.rect(x0, y - BAR_HALF, x1, y + BAR_HALF, status_fill(row.status));
+        }
     }
-    if slip.is_some() {
+    for &(row, y, x0, x1, right) in &spans {
         let color = status_color(row.status);
-        c.rect(x1, top, right, bottom, tint(color, 0.8));
-        c.hatch(x1, top, right, bottom, color, 4);
-        c.outline(x1, top, right, bottom, color, 1);
+        if row.status == Status::Cancelled {
+            c.outline(x0, y - BAR_HALF, x1, y + BAR_HALF, color, 1);
+        }
+        if right > x1 {
+            c.hatched(x1, y - BAR_HALF, right, y + BAR_HALF, color, 0.8);
+        }
     }
+}
+
+/// Where the forecast slip of a row ends (`x1`, the bar's end, when there is none).
+fn slip_end(row: &GanttRow, axis: &TimeAxis, x1: i32) -> i32 {
+    let slip = row.forecast_end.filter(|f| *f > row.end.max(row.start));
+    slip.map_or(x1, |s| px(axis.x(after(s))).max(x1 + 2))
 }
 
 fn paint_milestones(c: &Canvas, row: &GanttRow, axis: &TimeAxis, y: i32) {
@@ -554,9 +601,11 @@ mod tests {
         let mut chart = sample();
         chart.rows[0].forecast_end = None;
         let svg = gantt(&chart).svg;
+        // Rectangles are the subpaths with a vertical step ("v"); markers have none.
         let bars = svg
             .lines()
-            .filter(|l| l.starts_with("<rect") && l.contains("fill=\"#009E73\""))
+            .filter(|l| l.starts_with("<path fill=\"#009E73\""))
+            .flat_map(|l| l.split('M').filter(|sub| sub.contains('v')))
             .count();
         assert_eq!(bars, 3);
         // The dependency is met (b starts the day after a ends): no conflict line.

@@ -278,8 +278,13 @@ mod tests {
         ] {
             assert!(svg.contains(text), "missing {text}");
         }
-        // Six reading markers plus the legend's.
-        assert_eq!(svg.matches("fill=\"#0072B2\"").count(), 7);
+        // Six reading markers plus the legend's, as subpaths of blue-filled paths.
+        let markers: usize = svg
+            .lines()
+            .filter(|l| l.starts_with("<path fill=\"#0072B2\""))
+            .map(|l| l.matches('M').count())
+            .sum();
+        assert_eq!(markers, 7);
         assert_eq!(svg, kpi_chart(&sample()));
         assert!(!svg.contains("NaN"));
     }

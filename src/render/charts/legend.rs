@@ -3,7 +3,7 @@
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::RGBColor;
 
-use super::draw::{palette::*, px, tint, Canvas, Font, Shape, SMALL_PX};
+use super::draw::{palette::*, px, Canvas, Font, Shape, SMALL_PX};
 use super::font::text_width;
 
 /// What an item's swatch looks like.
@@ -82,11 +82,13 @@ impl Legend {
         let font = Font::new(SMALL_PX)
             .color(INK)
             .anchor(HPos::Left, VPos::Center);
+        let cy = |row: &i32| y + row * ROW_H + ROW_H / 2;
+        // Swatches, then labels: nothing overlaps, and the labels share one style element.
         for (item, x, row) in &self.items {
-            let cy = y + row * ROW_H + ROW_H / 2;
-            let x0 = px(*x);
-            draw_swatch(c, item.swatch, x0, cy);
-            c.text(px(x + SWATCH_W + GAP), cy, &item.label, font);
+            draw_swatch(c, item.swatch, px(*x), cy(row));
+        }
+        for (item, x, row) in &self.items {
+            c.text(px(x + SWATCH_W + GAP), cy(row), &item.label, font);
         }
     }
 }
@@ -101,9 +103,7 @@ fn draw_swatch(c: &Canvas, swatch: Swatch, x: i32, cy: i32) {
             }
         }
         Swatch::Hatched(color) => {
-            c.rect(x, cy - 6, x + w, cy + 6, tint(color, 0.75));
-            c.hatch(x, cy - 6, x + w, cy + 6, color, 4);
-            c.outline(x, cy - 6, x + w, cy + 6, color, 1);
+            c.hatched(x, cy - 6, x + w, cy + 6, color, 0.75);
         }
         Swatch::Line {
             color,

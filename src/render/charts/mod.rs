@@ -1,4 +1,4 @@
-//! Every chart of the site, as deterministic SVG strings drawn with plotters' SVG backend.
+//! Every chart of the site, as deterministic, compact SVG strings (see `svg.rs` for the writer).
 //!
 //! The inputs are plain data structs owned by this module (the renderer maps the plan model onto
 //! them), so charts can be tested without a plan. Amounts arrive as `f64` for geometry only: they
@@ -14,6 +14,7 @@ mod draw;
 mod font;
 mod legend;
 mod scale;
+mod svg;
 mod time;
 mod xy;
 

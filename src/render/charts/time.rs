@@ -179,29 +179,44 @@ impl TimeAxis {
             .into_iter()
             .map(|m| (m, 12, self.year_label(m)))
             .collect();
-        self.draw_band(c, year_y, &years, true);
+        // Labels, then the ticks between them (they never overlap): like elements in a row are
+        // written as one.
+        self.band_labels(c, year_y, &years, true);
+        self.band_labels(c, lower_y, &lower, false);
+        self.band_ticks(c, year_y, &years);
+        self.band_ticks(c, lower_y, &lower);
         if has_lower {
-            self.draw_band(c, lower_y, &lower, false);
             2 * BAND_H
         } else {
             BAND_H
         }
     }
 
-    fn draw_band(&self, c: &Canvas, y: i32, segments: &[(i64, i64, String)], bold: bool) {
+    /// The span of a segment on the axis, clipped to the plot.
+    fn segment_span(&self, first: i64, months: i64) -> (f64, f64) {
+        let (a, _) = self.month_span(first);
+        let (_, b) = self.month_span(first + months - 1);
+        (a.max(self.x0), b.min(self.x1))
+    }
+
+    fn band_labels(&self, c: &Canvas, y: i32, segments: &[(i64, i64, String)], bold: bool) {
         let font = Font::new(SMALL_PX)
             .color(if bold { INK } else { MUTED })
             .anchor(HPos::Center, VPos::Center);
         let font = if bold { font.bold() } else { font };
         for (first, months, label) in segments {
-            let (a, _) = self.month_span(*first);
-            let (_, b) = self.month_span(first + months - 1);
-            let (a, b) = (a.max(self.x0), b.min(self.x1));
+            let (a, b) = self.segment_span(*first, *months);
             if b - a >= text_width(label, SMALL_PX, bold) + 6.0 {
                 c.text(super::draw::px((a + b) / 2.0), y + BAND_H / 2, label, font);
             }
-            let tick = super::draw::px(a);
+        }
+    }
+
+    fn band_ticks(&self, c: &Canvas, y: i32, segments: &[(i64, i64, String)]) {
+        for (first, months, _) in segments {
+            let (a, _) = self.segment_span(*first, *months);
             if a > self.x0 {
+                let tick = super::draw::px(a);
                 c.line(&[(tick, y + 3), (tick, y + BAND_H - 3)], PALE, 1);
             }
         }

@@ -97,13 +97,16 @@ impl Frame {
         let label = Font::new(SMALL_PX)
             .color(MUTED)
             .anchor(HPos::Right, VPos::Center);
+        // Lines first, then labels: the labels sit left of the plot, so the order does not change
+        // the picture, and like elements in a row are written as one.
         for &v in &self.ticks.values {
-            let y = self.y(v);
             let color = if v == 0.0 { AXIS } else { GRID };
-            c.line(&[(self.x0, y), (self.x1, y)], color, 1);
-            c.text(self.x0 - 6, y, &self.ticks.label(v), label);
+            c.line(&[(self.x0, self.y(v)), (self.x1, self.y(v))], color, 1);
         }
         c.line(&[(self.x0, self.y1), (self.x1, self.y1)], AXIS, 1);
+        for &v in &self.ticks.values {
+            c.text(self.x0 - 6, self.y(v), &self.ticks.label(v), label);
+        }
         let title = Font::new(LABEL_PX)
             .color(MUTED)
             .anchor(HPos::Center, VPos::Center)
