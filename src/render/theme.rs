@@ -527,3 +527,103 @@ fn money_of(v: &Value) -> Option<Money> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The macros as they were before they became filters: the filters must write the same.
+    const OLD_MACROS: &str = r#"{% macro link(x, root) %}{% if x %}<a href="{{ root }}{{ x.url }}">{{ x.title | default(value=x.name | default(value=x.id)) }}</a>{% else %}<span class="none">—</span>{% endif %}{% endmacro link %}
+{% macro links(xs, root) %}{% if xs | length > 0 %}{% for x in xs %}<a href="{{ root }}{{ x.url }}">{{ x.title | default(value=x.name | default(value=x.id)) }}</a>{% if not loop.last %}, {% endif %}{% endfor %}{% else %}<span class="none">—</span>{% endif %}{% endmacro links %}
+{% macro status(s) %}{% if s %}<span class="status status-{{ s }}"><span class="shape" aria-hidden="true"></span>{{ s | replace(from="-", to=" ") }}</span>{% else %}<span class="status status-none"><span class="shape" aria-hidden="true"></span>no data</span>{% endif %}{% endmacro status %}
+{% macro priority(p) %}<span class="prio prio-{{ p }}">{{ p }}</span>{% endmacro priority %}
+{% macro chart(svg, title, id) %}<figure class="chart" id="chart-{{ id }}"><div class="chart-svg" role="img" aria-label="{{ title }}">{{ svg | safe }}</div><figcaption>{{ title }} — the data is in the table below.</figcaption></figure>{% endmacro chart %}"#;
+
+    fn tera(templates: &[(&str, &str)]) -> Tera {
+        let mut raw: Vec<(String, String)> = templates
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        raw.push(("old.html".into(), OLD_MACROS.into()));
+        let mut tera = compile(raw).unwrap();
+        register_html_filters(&mut tera);
+        tera
+    }
+
+    fn render(tera: &Tera, name: &str, vars: serde_json::Value) -> String {
+        let ctx = tera::Context::from_value(vars).unwrap();
+        tera.render(name, &ctx).unwrap()
+    }
+
+    #[test]
+    fn filters_write_what_the_macros_wrote() {
+        let old = r#"{% import "old.html" as m %}{{ m::link(x=a, root=root) }}|{{ m::link(x=none, root=root) }}|{{ m::links(xs=list, root=root) }}|{{ m::links(xs=empty, root=root) }}|{{ m::status(s=st) }}|{{ m::status(s=none) }}|{{ m::priority(p=pr) }}|{{ m::chart(svg=svg, title=a.title ~ ": x", id="c") }}"#;
+        let new = r#"{{ a | link(root=root) }}|{{ none | link(root=root) }}|{{ list | links(root=root) }}|{{ empty | links(root=root) }}|{{ st | status }}|{{ none | status }}|{{ pr | priority }}|{{ svg | chart(title=a.title ~ ": x", id="c") }}"#;
+        let t = tera(&[("old-use.html", old), ("new-use.html", new)]);
+        let vars = json!({
+            "root": "../",
+            "a": {"id": "crm", "title": "CRM <roll-out> & \"go\"", "url": "initiatives/crm.html"},
+            "none": null,
+            "list": [
+                {"id": "g", "title": "Growth", "url": "goals/g.html"},
+                {"id": "p", "name": "Ana", "role": null, "url": "people/p.html"},
+                {"id": "x", "name": null, "url": "kpis/x.html"},
+            ],
+            "empty": [],
+            "st": "at-risk",
+            "pr": "high",
+            "svg": "<svg><text>a &amp; b</text></svg>",
+        });
+        assert_eq!(
+            render(&t, "new-use.html", vars.clone()),
+            render(&t, "old-use.html", vars)
+        );
+    }
+
+    #[test]
+    fn names_are_escaped_once() {
+        // The old macro escaped a `name` (reached through `default`) twice; the filter once.
+        let t = tera(&[(
+            "n.html",
+            "{{ p | link(root=root) }}{{ ps | links(root=root) }}",
+        )]);
+        let p = json!({"id": "o", "name": "O'Brien & <Co>", "url": "people/o.html"});
+        let html = render(&t, "n.html", json!({"root": "", "p": p, "ps": [p]}));
+        let a = r#"<a href="people/o.html">O&#x27;Brien &amp; &lt;Co&gt;</a>"#;
+        assert_eq!(html, format!("{a}{a}"));
+    }
+
+    #[test]
+    fn macros_still_work_and_errors_are_reported() {
+        let mut raw: Vec<(String, String)> = TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        raw.push((
+            "use.html".into(),
+            r#"{% import "macros.html" as m %}{{ m::link(x=a, root="") }}{{ m::status(s="on-track") }}"#.into(),
+        ));
+        raw.push(("bad.html".into(), "{{ a | link }}".into()));
+        let mut t = compile(raw).unwrap();
+        register_html_filters(&mut t);
+        let vars = json!({"a": {"id": "g", "title": "G", "url": "g.html"}});
+        assert_eq!(
+            render(&t, "use.html", vars.clone()),
+            r#"<a href="g.html">G</a><span class="status status-on-track"><span class="shape" aria-hidden="true"></span>on track</span>"#
+        );
+        let ctx = tera::Context::from_value(vars).unwrap();
+        assert!(t.render("bad.html", &ctx).is_err());
+    }
+
+    #[test]
+    fn escape_html_copies_runs() {
+        assert_eq!(escape_html("a/b"), "a/b");
+        assert_eq!(
+            escape_html("<a href='x'>&\"</a>"),
+            "&lt;a href=&#x27;x&#x27;&gt;&amp;&quot;&lt;/a&gt;"
+        );
+        assert_eq!(text_value("EUR 1".into()), json!("EUR 1"));
+        assert_eq!(text_value("<1>".into()), json!("&lt;1&gt;"));
+    }
+}
