@@ -5,6 +5,7 @@
 
 pub mod analyze;
 pub mod check;
+pub mod checker;
 pub mod commands;
 pub mod diag;
 pub mod export;
@@ -19,6 +20,7 @@ pub mod write;
 
 use std::path::Path;
 
+pub use checker::{Checker, Reused};
 pub use diag::Diagnostic;
 pub use load::{LoadError, Loaded};
 pub use model::Plan;
@@ -49,12 +51,35 @@ pub fn read_plan(dir: &Path, skip: Option<&Path>) -> Result<Project, LoadError> 
 /// fuzzing). Every rule runs: structural ones on the model, derived-figure ones (caps, capacity,
 /// envelopes, late dependencies) on the analysis, and the site's own (Markdown links, theme).
 pub fn check_loaded(loaded: Loaded) -> Project {
-    let (plan, mut diagnostics) = parse::parse(&loaded);
+    check_with(loaded, &mut Cold)
+}
+
+/// The stages whose per-file work `Checker` remembers; `Cold` does them from scratch.
+pub(crate) trait Stages {
+    fn parse(&mut self, loaded: &Loaded) -> (Option<Plan>, Vec<Diagnostic>);
+    fn site_diagnostics(&mut self, plan: &Plan, loaded: &Loaded) -> Vec<Diagnostic>;
+}
+
+struct Cold;
+
+impl Stages for Cold {
+    fn parse(&mut self, loaded: &Loaded) -> (Option<Plan>, Vec<Diagnostic>) {
+        parse::parse(loaded)
+    }
+    fn site_diagnostics(&mut self, plan: &Plan, loaded: &Loaded) -> Vec<Diagnostic> {
+        render::site_diagnostics(plan, loaded)
+    }
+}
+
+/// The one definition of checking, shared by `check_loaded` and `Checker`, so a warm check
+/// runs the same steps in the same order as a cold one.
+pub(crate) fn check_with(loaded: Loaded, stages: &mut impl Stages) -> Project {
+    let (plan, mut diagnostics) = stages.parse(&loaded);
     let analysis = plan.as_ref().map(|plan| {
         diagnostics.extend(check::check(plan, &loaded.sources));
         let analysis = analyze::analyze(plan);
         diagnostics.extend(analyze::diagnostics::diagnostics(plan, &analysis));
-        diagnostics.extend(render::site_diagnostics(plan, &loaded));
+        diagnostics.extend(stages.site_diagnostics(plan, &loaded));
         analysis
     });
     let mut project = Project {
@@ -70,21 +95,7 @@ pub fn check_loaded(loaded: Loaded) -> Project {
 /// A plan given as (relative path, bytes) pairs instead of a folder: every file is classified
 /// and read exactly as `load` would, so the same parse and check run on it.
 pub fn read_plan_from_memory(files: Vec<(String, Vec<u8>)>) -> Project {
-    let mut loaded = Loaded::default();
-    let mut files = files;
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    for (rel, bytes) in files {
-        if let ["departments", d, ..] = rel.split('/').collect::<Vec<_>>().as_slice() {
-            if rel.matches('/').count() >= 2 && !loaded.department_dirs.iter().any(|x| x == d) {
-                loaded.department_dirs.push(d.to_string());
-            }
-        }
-        if let Some(kind) = load::classify(&rel) {
-            load::add_file(&mut loaded, rel, kind, bytes);
-        }
-    }
-    loaded.department_dirs.sort();
-    check_loaded(loaded)
+    check_loaded(load::from_memory(files))
 }
 
 impl Project {

@@ -4,6 +4,9 @@
 //! diagnostics, and splits `+++` front matter from a Markdown body.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 
 use walkdir::WalkDir;
 
@@ -18,25 +21,35 @@ pub struct SourceFile {
     /// Path relative to the plan folder, with `/` separators.
     pub path: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Byte offsets where lines start, built on first use: only files with a diagnostic need
+    /// it, and scanning all 15 MB of a large plan for newlines on every load costs more than
+    /// building it for the few that do.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(path: String, text: String) -> SourceFile {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
             path,
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let start = starts[line];
         let col = self
             .text
             .get(start..offset)
@@ -230,6 +243,9 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// Read every file of the plan folder. `skip` names a folder (the output) never to read.
+///
+/// The folder is walked in path order, then the files are read (and checked for UTF-8) in
+/// parallel, and added in path order again, so the result does not depend on scheduling.
 pub fn load(dir: &Path, skip: Option<&Path>) -> Result<Loaded, LoadError> {
     if !dir.is_dir() {
         return Err(LoadError::NotAFolder(dir.to_path_buf()));
@@ -237,16 +253,42 @@ pub fn load(dir: &Path, skip: Option<&Path>) -> Result<Loaded, LoadError> {
     if !dir.join("plan.toml").is_file() {
         return Err(LoadError::NoPlanToml(dir.to_path_buf()));
     }
-    let skip = skip.and_then(|s| s.canonicalize().ok());
-    let mut out = Loaded::default();
+    let (files, department_dirs) = walk(dir, skip)?;
+    let contents: Vec<Result<Content, LoadError>> = files
+        .par_iter()
+        .map(|(_, kind, path)| {
+            let bytes = std::fs::read(path).map_err(|e| LoadError::Io(path.clone(), e))?;
+            Ok(Content::of(kind, bytes))
+        })
+        .collect();
+    let mut out = Loaded {
+        department_dirs,
+        ..Loaded::default()
+    };
+    for ((rel, kind, _), content) in files.into_iter().zip(contents) {
+        add_content(&mut out, rel, kind, content?);
+    }
+    Ok(out)
+}
+
+/// Files to read (relative path, kind, path on disk) and department folder names, in path order.
+type Walk = (Vec<(String, FileKind, PathBuf)>, Vec<String>);
+
+fn walk(dir: &Path, skip: Option<&Path>) -> Result<Walk, LoadError> {
+    let skip = skip_inside(dir, skip);
+    let mut files = Vec::new();
+    let mut department_dirs = Vec::new();
     let walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
             let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-            let skipped = skip
-                .as_ref()
-                .is_some_and(|s| e.path().canonicalize().ok().as_ref() == Some(s));
+            // Only a folder can be the output, so only folders pay for `canonicalize` (a
+            // syscall per path component: on every file it was most of the load's time).
+            let skipped = e.file_type().is_dir()
+                && skip
+                    .as_ref()
+                    .is_some_and(|s| e.path().canonicalize().ok().as_ref() == Some(s));
             !hidden && !skipped
         });
     for entry in walker {
@@ -257,29 +299,64 @@ pub fn load(dir: &Path, skip: Option<&Path>) -> Result<Loaded, LoadError> {
         let rel = relative(dir, entry.path());
         if entry.file_type().is_dir() {
             if let ["departments", d] = rel.split('/').collect::<Vec<_>>().as_slice() {
-                out.department_dirs.push(d.to_string());
+                department_dirs.push(d.to_string());
             }
             continue;
         }
-        let Some(kind) = classify(&rel) else { continue };
-        let bytes = std::fs::read(entry.path())
-            .map_err(|e| LoadError::Io(entry.path().to_path_buf(), e))?;
-        add_file(&mut out, rel, kind, bytes);
+        if let Some(kind) = classify(&rel) {
+            files.push((rel, kind, entry.into_path()));
+        }
     }
-    Ok(out)
+    Ok((files, department_dirs))
+}
+
+/// The output folder in canonical form when it lies inside the plan folder; `None` when it
+/// cannot be met by the walk (the usual `-o` elsewhere), so nothing needs comparing.
+fn skip_inside(dir: &Path, skip: Option<&Path>) -> Option<PathBuf> {
+    let skip = skip?.canonicalize().ok()?;
+    match dir.canonicalize() {
+        Ok(root) if !skip.starts_with(&root) => None,
+        _ => Some(skip),
+    }
+}
+
+/// A file's bytes, decoded as far as that needs no other file (so it can run in parallel).
+enum Content {
+    Asset(Vec<u8>),
+    Text(String),
+    /// Not UTF-8: the text with replacement characters, and where the first bad byte is.
+    NotUtf8(String, usize),
+}
+
+impl Content {
+    fn of(kind: &FileKind, bytes: Vec<u8>) -> Content {
+        if !kind.is_plan_text() {
+            return Content::Asset(bytes);
+        }
+        match String::from_utf8(bytes) {
+            Ok(t) => Content::Text(t),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                Content::NotUtf8(String::from_utf8_lossy(e.as_bytes()).into_owned(), at)
+            }
+        }
+    }
 }
 
 /// Add one file (from disk or memory) to what has been loaded.
 pub fn add_file(out: &mut Loaded, rel: String, kind: FileKind, bytes: Vec<u8>) {
-    if !kind.is_plan_text() {
-        out.assets.push((rel, kind, bytes));
-        return;
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+    let content = Content::of(&kind, bytes);
+    add_content(out, rel, kind, content);
+}
+
+fn add_content(out: &mut Loaded, rel: String, kind: FileKind, content: Content) {
+    let text = match content {
+        Content::Asset(bytes) => {
+            out.assets.push((rel, kind, bytes));
+            return;
+        }
+        Content::Text(text) => text,
+        Content::NotUtf8(lossy, at) => {
             let id = out.sources.add(SourceFile::new(rel, lossy));
             out.diagnostics.push(
                 Diagnostic::new(
@@ -314,6 +391,25 @@ pub fn add_file(out: &mut Loaded, rel: String, kind: FileKind, bytes: Vec<u8>) {
         return;
     }
     out.files.push((id, kind));
+}
+
+/// Files given as (relative path, bytes) pairs instead of a folder, classified and read
+/// exactly as `load` would (for tests, fuzzing, `plansite new` and serve's in-memory edits).
+pub fn from_memory(mut files: Vec<(String, Vec<u8>)>) -> Loaded {
+    let mut loaded = Loaded::default();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    for (rel, bytes) in files {
+        if let ["departments", d, ..] = rel.split('/').collect::<Vec<_>>().as_slice() {
+            if rel.matches('/').count() >= 2 && !loaded.department_dirs.iter().any(|x| x == d) {
+                loaded.department_dirs.push(d.to_string());
+            }
+        }
+        if let Some(kind) = classify(&rel) {
+            add_file(&mut loaded, rel, kind, bytes);
+        }
+    }
+    loaded.department_dirs.sort();
+    loaded
 }
 
 fn relative(base: &Path, path: &Path) -> String {

@@ -25,7 +25,7 @@ pub use codespan_reporting::term::termcolor;
 use serde_json::{json, Value};
 
 use crate::diag::{Diagnostic, Loc, Severity};
-use crate::load::Sources;
+use crate::load::{FileId, Sources};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -175,9 +175,24 @@ pub fn human(
     sources: &Sources,
     plan: &Path,
 ) -> io::Result<()> {
+    // codespan indexes every line of every file it is given, so only files a diagnostic points
+    // into get their text; the others are placeholders that keep ids aligned with `FileId`s.
+    let shown: std::collections::HashSet<FileId> = diags
+        .iter()
+        .flat_map(|d| d.loc.iter().chain(d.related.iter().map(|(l, _)| l)))
+        .map(|l| l.file)
+        .collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
     let mut files = SimpleFiles::new();
-    for (_, f) in sources.iter() {
-        files.add(display_path(plan, &f.path), f.text.as_str());
+    for (id, f) in sources.iter() {
+        let text = if shown.contains(&id) {
+            f.text.as_str()
+        } else {
+            ""
+        };
+        files.add(display_path(plan, &f.path), text);
     }
     let config = term::Config::default();
     for d in diags {

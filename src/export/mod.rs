@@ -22,18 +22,31 @@ struct Document<'a> {
 
 /// The whole plan and its analysis as JSON; `pretty` indents it for people reading it.
 pub fn json(plan: &Plan, an: &Analysis, pretty: bool) -> Result<String, serde_json::Error> {
+    let mut bytes = Vec::with_capacity(1 << 20);
+    write_json(plan, an, pretty, &mut bytes)?;
+    // serde_json writes only UTF-8; the check costs a scan, never a copy.
+    String::from_utf8(bytes).map_err(|e| serde_json::Error::io(std::io::Error::other(e)))
+}
+
+/// `json`, serialized straight into `w` (a file, a socket), so a caller writing it out needs no
+/// 40 MB string for a large plan. Ends with a newline like `json`.
+pub fn write_json(
+    plan: &Plan,
+    an: &Analysis,
+    pretty: bool,
+    mut w: impl std::io::Write,
+) -> Result<(), serde_json::Error> {
     let doc = Document {
         format: FORMAT,
         plan,
         analysis: an,
     };
-    let mut s = if pretty {
-        serde_json::to_string_pretty(&doc)?
+    if pretty {
+        serde_json::to_writer_pretty(&mut w, &doc)?;
     } else {
-        serde_json::to_string(&doc)?
-    };
-    s.push('\n');
-    Ok(s)
+        serde_json::to_writer(&mut w, &doc)?;
+    }
+    w.write_all(b"\n").map_err(serde_json::Error::io)
 }
 
 /// The names of the CSV files [`csv`] makes, so a site can list them before making them.

@@ -126,7 +126,9 @@ impl fmt::Display for Money {
 impl serde::Serialize for Money {
     /// Money is written as a decimal string so that no consumer reads it as a float.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_string())
+        // Written through `Display` straight into the output: no String per amount (the JSON
+        // export writes hundreds of thousands of them).
+        s.collect_str(self)
     }
 }
 

@@ -17,8 +17,9 @@ use reader::{parse_document, Cx, Table};
 /// A team named by id (with its span) before it is resolved inside its department.
 pub type TeamName = Option<(String, std::ops::Range<usize>)>;
 
-/// What one file contributed.
-enum Fragment {
+/// What one file contributed. Cloneable so `Checker` can keep it for unchanged files.
+#[derive(Clone)]
+pub(crate) enum Fragment {
     Strategy(Strategy),
     Goal(Goal),
     People(Vec<(Person, TeamName)>),
@@ -31,23 +32,45 @@ enum Fragment {
     Appraisal(Appraisal),
 }
 
+/// One file's diagnostics and contribution (none when it could not be read).
+pub(crate) type FileResult = (Vec<Diagnostic>, Option<Fragment>);
+
 /// Parse a loaded plan. The plan is returned even when it has errors (so that `check` can go on
 /// finding problems); callers must not render it when any diagnostic is an error.
 pub fn parse(loaded: &Loaded) -> (Option<Plan>, Vec<Diagnostic>) {
+    parse_with(loaded, |id, kind, settings| {
+        file_result(loaded, id, kind, settings)
+    })
+}
+
+/// What `file_result` finds for one file: its result depends only on the file's text, kind
+/// and id and on the settings `Cx` carries (fiscal year start, currency minor units).
+pub(crate) fn file_result(
+    loaded: &Loaded,
+    id: FileId,
+    kind: &FileKind,
+    settings: &Settings,
+) -> FileResult {
+    let mut d = Vec::new();
+    let f = fragment(loaded, id, kind, settings, &mut d);
+    (d, f)
+}
+
+/// `parse`, with each file's result coming from `per_file` (which may remember earlier ones).
+pub(crate) fn parse_with(
+    loaded: &Loaded,
+    per_file: impl Fn(FileId, &FileKind, &Settings) -> FileResult + Sync,
+) -> (Option<Plan>, Vec<Diagnostic>) {
     let mut diags = loaded.diagnostics.clone();
     let Some(&(plan_file, _)) = loaded.files.iter().find(|(_, k)| *k == FileKind::PlanToml) else {
         return (None, diags);
     };
     let settings = settings(loaded, plan_file, &mut diags);
-    let results: Vec<(Vec<Diagnostic>, Option<Fragment>)> = loaded
+    let results: Vec<FileResult> = loaded
         .files
         .par_iter()
         .filter(|(_, k)| *k != FileKind::PlanToml)
-        .map(|(id, kind)| {
-            let mut d = Vec::new();
-            let f = fragment(loaded, *id, kind, &settings, &mut d);
-            (d, f)
-        })
+        .map(|(id, kind)| per_file(*id, kind, &settings))
         .collect();
     let mut fragments = Vec::new();
     for (d, f) in results {

@@ -96,18 +96,12 @@ impl<'t, 'i> Table<'t, 'i> {
 
     pub fn raw(&mut self, key: &'static str) -> Option<&'t Value<'i>> {
         self.known.push(key);
-        self.map
-            .iter()
-            .find(|(k, _)| k.get_ref() == key)
-            .map(|(_, v)| v)
+        self.map.get(key)
     }
 
     /// Span of a key's name (for "missing" or "duplicate" messages that point at the key).
     pub fn key_span(&self, key: &str) -> Option<Range<usize>> {
-        self.map
-            .iter()
-            .find(|(k, _)| k.get_ref() == key)
-            .map(|(k, _)| k.span())
+        self.map.get_key_value(key).map(|(k, _)| k.span())
     }
 
     /// Where to point when a required field is missing: the table's first line.

@@ -98,7 +98,8 @@ fn bodies(plan: &Plan) -> Vec<(&Body, String)> {
     bodies
 }
 
-fn known_files(loaded: &Loaded) -> HashSet<String> {
+/// Every file a body may link to: plan files and assets, by relative path.
+pub fn known_files(loaded: &Loaded) -> HashSet<String> {
     loaded
         .assets
         .iter()
@@ -109,17 +110,29 @@ fn known_files(loaded: &Loaded) -> HashSet<String> {
 
 /// Broken links in Markdown bodies, without rendering them (for `check`).
 pub fn check_bodies(plan: &Plan, loaded: &Loaded) -> Vec<Diagnostic> {
-    let pages = file_pages(plan, loaded);
-    let files = known_files(loaded);
+    let (pages, files) = (file_pages(plan, loaded), known_files(loaded));
+    check_bodies_in(plan, loaded, &pages, &files, markdown::check_links)
+}
+
+/// `check_bodies` against given `file_pages` and `known_files`, with each body checked by
+/// `check_one` (which may remember earlier results: a body's diagnostics depend only on the
+/// body, the `Links` it is given, and those two tables).
+pub fn check_bodies_in(
+    plan: &Plan,
+    loaded: &Loaded,
+    pages: &HashMap<String, String>,
+    files: &HashSet<String>,
+    check_one: impl Fn(&Body, &Links) -> Vec<Diagnostic> + Sync,
+) -> Vec<Diagnostic> {
     bodies(plan)
         .par_iter()
         .flat_map_iter(|(b, root)| {
             let source = loaded.sources.path(b.file);
-            markdown::check_links(
+            check_one(
                 b,
                 &Links {
-                    pages: &pages,
-                    files: &files,
+                    pages,
+                    files,
                     source,
                     root,
                 },

@@ -1,0 +1,220 @@
+//! checker: `check_loaded` that remembers per-file work between runs, for `plansite serve`.
+//!
+//! A rebuild after one saved file should cost a fraction of a cold one, yet give exactly what a
+//! fresh run gives. So only work that is a pure function of things compared in full is reused:
+//!
+//! - each plan file's parse (its TOML read into a fragment of the model, with its diagnostics),
+//!   keyed by the file's path, id, kind and text and by the settings the reader uses;
+//! - each Markdown body's link check, keyed by its file, offset, text and page prefix, valid
+//!   while the table of plan files and pages it checks against is unchanged.
+//!
+//! Everything that looks across files (assembling the model, resolving references, the
+//! structural rules, the analysis) runs again on every call: it is a small share of the time.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use crate::diag::Diagnostic;
+use crate::load::{FileId, FileKind, Loaded};
+use crate::model::{Body, Plan, Settings};
+use crate::parse::{self, FileResult};
+use crate::render::markdown::{self, Links};
+use crate::render::pages;
+use crate::{Project, Stages};
+
+/// Checks plans again and again, reusing what unchanged files contributed last time.
+#[derive(Default)]
+pub struct Checker {
+    /// Last run's parse of each plan file, by path.
+    files: HashMap<String, ParsedFile>,
+    /// Last run's link check of each Markdown body, by source path.
+    bodies: HashMap<String, CheckedBody>,
+    /// The plan-file → page table and the set of existing files the bodies were checked against.
+    tables: Option<Tables>,
+    reused: Reused,
+}
+
+/// How much of the last `check` came from earlier runs (for serve's log, and tests).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reused {
+    /// Plan files whose parse was reused, of `parsed` parsed in all.
+    pub files: usize,
+    pub parsed: usize,
+    /// Markdown bodies whose link check was reused, of `bodies` in all.
+    pub bodies_reused: usize,
+    pub bodies: usize,
+}
+
+type Tables = (HashMap<String, String>, HashSet<String>);
+
+/// Everything a file's parse depends on, and its result.
+struct ParsedFile {
+    id: FileId,
+    kind: FileKind,
+    text: String,
+    reader: (u32, u32),
+    result: FileResult,
+}
+
+/// Everything a body's link check depends on besides the tables, and its result.
+struct CheckedBody {
+    file: FileId,
+    offset: usize,
+    root: String,
+    text: String,
+    diags: Vec<Diagnostic>,
+}
+
+/// What the TOML reader takes from the settings (see `parse::reader::Cx`).
+fn reader_settings(s: &Settings) -> (u32, u32) {
+    (s.fiscal_year_start, s.currency.minor_units)
+}
+
+impl Checker {
+    pub fn new() -> Self {
+        Checker::default()
+    }
+
+    /// Same result as `check_loaded(loaded)`, reusing per-file work from earlier calls for
+    /// files whose bytes (and place in the plan) are unchanged.
+    pub fn check(&mut self, loaded: Loaded) -> Project {
+        self.reused = Reused::default();
+        crate::check_with(loaded, self)
+    }
+
+    /// How much of the last `check` was reused.
+    pub fn reused(&self) -> Reused {
+        self.reused
+    }
+}
+
+impl Stages for Checker {
+    fn parse(&mut self, loaded: &Loaded) -> (Option<Plan>, Vec<Diagnostic>) {
+        let old = std::mem::take(&mut self.files);
+        let fresh = Mutex::new(HashMap::new());
+        let out = parse::parse_with(loaded, |id, kind, settings| {
+            let path = loaded.sources.path(id);
+            let text = loaded.sources.text(id);
+            let reader = reader_settings(settings);
+            match old.get(path) {
+                Some(p)
+                    if p.id == id && p.kind == *kind && p.text == text && p.reader == reader =>
+                {
+                    p.result.clone()
+                }
+                _ => {
+                    let result = parse::file_result(loaded, id, kind, settings);
+                    lock(&fresh).insert(id, (reader, result.clone()));
+                    result
+                }
+            }
+        });
+        let fresh = fresh.into_inner().unwrap_or_else(|e| e.into_inner());
+        self.reused.parsed = loaded.files.len().saturating_sub(1);
+        self.reused.files = self.reused.parsed.saturating_sub(fresh.len());
+        self.files = keep_parsed(loaded, old, fresh);
+        out
+    }
+
+    fn site_diagnostics(&mut self, plan: &Plan, loaded: &Loaded) -> Vec<Diagnostic> {
+        let tables = (pages::file_pages(plan, loaded), pages::known_files(loaded));
+        if self.tables.as_ref() != Some(&tables) {
+            self.bodies.clear();
+        }
+        let old = std::mem::take(&mut self.bodies);
+        let fresh = Mutex::new(HashMap::new());
+        let mut diags = pages::check_bodies_in(plan, loaded, &tables.0, &tables.1, |b, links| {
+            match old.get(links.source) {
+                Some(c) if same_body(c, b, links) => c.diags.clone(),
+                _ => {
+                    let d = markdown::check_links(b, links);
+                    lock(&fresh).insert(links.source.to_string(), checked(b, links, &d));
+                    d
+                }
+            }
+        });
+        let fresh = fresh.into_inner().unwrap_or_else(|e| e.into_inner());
+        self.reused.bodies = plan_body_files(plan).len();
+        self.reused.bodies_reused = self.reused.bodies.saturating_sub(fresh.len());
+        self.bodies = keep_bodies(plan, loaded, old, fresh);
+        self.tables = Some(tables);
+        diags.extend(crate::render::theme::check(loaded, &plan.settings));
+        diags
+    }
+}
+
+/// A mutex whose holder panicked still holds a usable map (nothing is left half-inserted).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The cache after a parse: fresh results, and old ones still matching a file of this run.
+/// Entries of files that were deleted, renamed or changed are dropped.
+fn keep_parsed(
+    loaded: &Loaded,
+    mut old: HashMap<String, ParsedFile>,
+    mut fresh: HashMap<FileId, ((u32, u32), FileResult)>,
+) -> HashMap<String, ParsedFile> {
+    let mut kept = HashMap::new();
+    for (id, kind) in &loaded.files {
+        let path = loaded.sources.path(*id);
+        let entry = match fresh.remove(id) {
+            Some((reader, result)) => ParsedFile {
+                id: *id,
+                kind: kind.clone(),
+                text: loaded.sources.text(*id).to_string(),
+                reader,
+                result,
+            },
+            None => match old.remove(path) {
+                Some(p) => p,
+                None => continue,
+            },
+        };
+        kept.insert(path.to_string(), entry);
+    }
+    kept
+}
+
+fn same_body(c: &CheckedBody, b: &Body, links: &Links) -> bool {
+    c.file == b.file && c.offset == b.offset && c.root == links.root && c.text == b.text
+}
+
+fn checked(b: &Body, links: &Links, diags: &[Diagnostic]) -> CheckedBody {
+    CheckedBody {
+        file: b.file,
+        offset: b.offset,
+        root: links.root.to_string(),
+        text: b.text.clone(),
+        diags: diags.to_vec(),
+    }
+}
+
+/// The body cache after a check: fresh results, and old ones for bodies still in the plan.
+fn keep_bodies(
+    plan: &Plan,
+    loaded: &Loaded,
+    mut old: HashMap<String, CheckedBody>,
+    fresh: HashMap<String, CheckedBody>,
+) -> HashMap<String, CheckedBody> {
+    let mut kept = fresh;
+    let files = plan_body_files(plan);
+    for file in files {
+        let path = loaded.sources.path(file);
+        if !kept.contains_key(path) {
+            if let Some(c) = old.remove(path) {
+                kept.insert(path.to_string(), c);
+            }
+        }
+    }
+    kept
+}
+
+/// The files whose Markdown bodies the plan has.
+fn plan_body_files(plan: &Plan) -> Vec<FileId> {
+    let strategy = plan.strategy.iter().map(|s| s.body.file);
+    let goals = plan.goals.iter().map(|g| g.body.file);
+    let depts = plan.departments.iter().map(|d| d.body.file);
+    let inits = plan.initiatives.iter().map(|i| i.body.file);
+    strategy.chain(goals).chain(depts).chain(inits).collect()
+}

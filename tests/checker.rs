@@ -1,0 +1,143 @@
+//! `Checker` (the warm check serve will use) gives exactly what a cold `check_loaded` gives,
+//! after every step of a sequence of edits, renames, deletions and additions.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use plansite::{check_loaded, load, Checker, Project};
+
+type Files = BTreeMap<String, Vec<u8>>;
+
+fn example_plan() -> Files {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-plan");
+    let mut files = Files::new();
+    for entry in walkdir::WalkDir::new(&dir) {
+        let entry = entry.expect("walk example-plan");
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(&dir).expect("inside");
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            files.insert(rel, std::fs::read(entry.path()).expect("read"));
+        }
+    }
+    files
+}
+
+fn loaded(files: &Files) -> plansite::Loaded {
+    load::from_memory(files.iter().map(|(p, b)| (p.clone(), b.clone())).collect())
+}
+
+/// Everything a caller sees of a project, as text: paths, diagnostics, plan and analysis.
+fn summary(p: &Project) -> String {
+    let paths: Vec<&str> = p
+        .loaded
+        .sources
+        .iter()
+        .map(|(_, f)| f.path.as_str())
+        .collect();
+    let json = match (&p.plan, &p.analysis) {
+        (Some(plan), Some(an)) => plansite::export::json(plan, an, false).expect("json"),
+        _ => "no plan".to_string(),
+    };
+    format!("{paths:?}\n{:#?}\n{json}", p.diagnostics)
+}
+
+fn assert_same(checker: &mut Checker, files: &Files, step: &str) {
+    let warm = checker.check(loaded(files));
+    let cold = check_loaded(loaded(files));
+    assert_eq!(
+        warm.diagnostics, cold.diagnostics,
+        "diagnostics differ after {step}"
+    );
+    assert!(
+        summary(&warm) == summary(&cold),
+        "results differ after {step}"
+    );
+}
+
+fn edit(files: &mut Files, path: &str, f: impl FnOnce(String) -> String) {
+    let text = String::from_utf8(files[path].clone()).expect("utf-8");
+    files.insert(path.to_string(), f(text).into_bytes());
+}
+
+fn rename(files: &mut Files, from: &str, to: &str) {
+    let bytes = files.remove(from).expect("file to rename");
+    files.insert(to.to_string(), bytes);
+}
+
+#[test]
+fn warm_checks_equal_cold_ones_through_edits() {
+    let mut files = example_plan();
+    let mut checker = Checker::new();
+    let crm = "departments/sales/initiatives/crm-rollout.md";
+    assert_same(&mut checker, &files, "the first run");
+    assert_same(&mut checker, &files, "a run with no change");
+    let r = checker.reused();
+    assert!(
+        r.parsed > 40 && r.files == r.parsed,
+        "every file reused: {r:?}"
+    );
+    assert!(
+        r.bodies > 20 && r.bodies_reused == r.bodies,
+        "every body reused: {r:?}"
+    );
+
+    edit(&mut files, crm, |t| {
+        t + "\nSee [the missing page](nowhere.md).\n"
+    });
+    assert_same(&mut checker, &files, "a broken link added to a body");
+    let r = checker.reused();
+    assert_eq!(
+        r.files + 1,
+        r.parsed,
+        "only the edited file parsed again: {r:?}"
+    );
+    assert_eq!(
+        r.bodies_reused + 1,
+        r.bodies,
+        "only its body checked again: {r:?}"
+    );
+
+    edit(&mut files, crm, |t| {
+        t.replacen("+++\n", "+++\nunknown_field = 1\n", 1)
+    });
+    assert_same(&mut checker, &files, "an unknown front-matter field");
+
+    rename(
+        &mut files,
+        crm,
+        "departments/sales/initiatives/crm-renamed.md",
+    );
+    assert_same(
+        &mut checker,
+        &files,
+        "a renamed initiative (links to it break)",
+    );
+
+    files.remove("goals/data-driven.md");
+    assert_same(&mut checker, &files, "a deleted goal");
+
+    files.insert("departments/sales/notes.txt".into(), b"stray".to_vec());
+    files.insert("goals/new-goal.md".into(), b"".to_vec());
+    assert_same(&mut checker, &files, "a stray and an empty file added");
+
+    edit(&mut files, "plan.toml", |t| {
+        t.lines()
+            .filter(|l| !l.starts_with("fiscal_year_start") && !l.starts_with("currency"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+            .replacen('\n', "\nfiscal_year_start = 7\ncurrency = \"JPY\"\n", 1)
+    });
+    assert_same(
+        &mut checker,
+        &files,
+        "another fiscal year start and currency",
+    );
+
+    files = example_plan();
+    assert_same(&mut checker, &files, "everything restored");
+
+    files.remove("plan.toml");
+    assert_same(&mut checker, &files, "plan.toml deleted");
+    files = example_plan();
+    assert_same(&mut checker, &files, "plan.toml back");
+}
