@@ -95,7 +95,7 @@ fn render(plan: &Path) -> Res<plansite::render::Site> {
     let (Some(model), Some(analysis)) = (project.plan.as_ref(), project.analysis.as_ref()) else {
         return Err("the plan could not be read".into());
     };
-    plansite::render::render_site(model, analysis, &project.loaded)
+    plansite::render::render_to_memory(model, analysis, &project.loaded)
         .map_err(|d| format!("{} diagnostics while rendering", d.len()).into())
 }
 

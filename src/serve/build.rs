@@ -8,6 +8,7 @@ use std::path::Path;
 use super::site::{LiveSite, Unrenderable};
 use crate::diag::{Diagnostic, Severity};
 use crate::load::Sources;
+use crate::Checker;
 
 /// One diagnostic, resolved against the sources so it can be shown without them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,10 +77,11 @@ pub type Built = Result<(LiveSite, Vec<Problem>), Vec<Problem>>;
 /// Run the pipeline on `plan_dir` (load, parse, check, analyze; never reading
 /// `plan_dir/public`) and make a site that renders each file when it is asked for. The same
 /// rules as `plansite build`: any error means no site.
-pub fn build_in_memory(plan_dir: &Path) -> Built {
+/// `checker` keeps the parse of unchanged files from one rebuild to the next.
+pub fn build_in_memory(plan_dir: &Path, checker: &mut Checker) -> Built {
     let output = plan_dir.join("public");
-    let project = match crate::read_plan(plan_dir, Some(&output)) {
-        Ok(p) => p,
+    let project = match crate::load::load(plan_dir, Some(&output)) {
+        Ok(loaded) => checker.check(loaded),
         Err(e) => return Err(vec![Problem::general(e.to_string())]),
     };
     let sources = &project.loaded.sources;

@@ -109,13 +109,18 @@ impl State {
         let site = site
             .map(Arc::new)
             .unwrap_or_else(|| Arc::clone(&guard.site));
-        *guard = Arc::new(Snapshot {
-            generation,
-            site,
-            has_site,
-            problems,
-        });
+        let old = std::mem::replace(
+            &mut *guard,
+            Arc::new(Snapshot {
+                generation,
+                site,
+                has_site,
+                problems,
+            }),
+        );
         drop(guard);
+        // Freeing a large plan takes tens of milliseconds; the browser need not wait for it.
+        std::thread::spawn(move || drop(old));
         self.hub.broadcast(generation);
         generation
     }
@@ -137,14 +142,22 @@ pub fn run(opts: &Options) -> Result<(), ServeError> {
         quiet: opts.quiet,
         warnings: Vec::new(),
     };
-    rebuild(&plan, &state, &mut log, Instant::now(), FIRST);
+    // Keeps the parse of unchanged files from one rebuild to the next.
+    let mut checker = crate::Checker::new();
+    rebuild(
+        &plan,
+        &state,
+        (&mut log, &mut checker),
+        Instant::now(),
+        FIRST,
+    );
     http::spawn_workers(server, Arc::clone(&state));
     let url = format!("http://{local}/");
     announce(opts, &plan, &url);
     if opts.open {
         open_browser(&url);
     }
-    rebuild_loop(&plan, &state, &mut log, (&mut watcher, rx));
+    rebuild_loop(&plan, &state, (&mut log, &mut checker), (&mut watcher, rx));
     Ok(())
 }
 
@@ -180,7 +193,7 @@ fn announce(opts: &Options, plan: &Path, url: &str) {
 fn rebuild_loop(
     plan: &Path,
     state: &State,
-    log: &mut Log,
+    (log, checker): (&mut Log, &mut crate::Checker),
     (watcher, rx): (&mut watch::Watch, Receiver<watch::Change>),
 ) {
     while let Ok(mut change) = rx.recv() {
@@ -189,14 +202,26 @@ fn rebuild_loop(
         }
         watcher.refresh();
         let what = watch::describe(&change.paths);
-        rebuild(plan, state, log, change.first_event, &what);
+        rebuild(
+            plan,
+            state,
+            (&mut *log, &mut *checker),
+            change.first_event,
+            &what,
+        );
     }
 }
 
 /// Build, publish and report; `since` is when the triggering file event arrived.
-fn rebuild(plan: &Path, state: &State, log: &mut Log, since: Instant, what: &str) {
+fn rebuild(
+    plan: &Path,
+    state: &State,
+    (log, checker): (&mut Log, &mut crate::Checker),
+    since: Instant,
+    what: &str,
+) {
     let started = Instant::now();
-    let built = build::build_in_memory(plan);
+    let built = build::build_in_memory(plan, checker);
     let build_ms = started.elapsed().as_millis();
     let ok = built.is_ok();
     match built {
