@@ -142,6 +142,27 @@ impl Staging {
         self.link_or_write(rel, bytes)
     }
 
+    /// Add one file written by `write` straight into the new site, for files too large to hold
+    /// in memory whole (the data export). Always a new file: it is not compared with the old.
+    pub fn put_with(
+        &self,
+        rel: &str,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), WriteError> {
+        let rel = checked_rel(rel)?;
+        self.ensure_parent(rel)?;
+        let path = self.fresh.join(rel);
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(io_at(&path))?;
+        let mut out = io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(io_at(&path))
+    }
+
     /// Write the marker, swap the fresh folder in and remove the old site.
     pub fn commit(mut self) -> Result<(), WriteError> {
         // Linked like any unchanged file, so that an unchanged site costs no new inode at all.

@@ -237,6 +237,14 @@ fn analysis_pages_show_hand_computed_figures() {
         scores.contains("FY2027,department,logistics,91.3,,90.0,93.3,Meets,Standard review"),
         "{scores}"
     );
-    // The check-in log links what it reports on.
-    assert!(read(&out, "checkins.html").contains("href=\"initiatives/new-wms.html\""));
+    // The check-in log links each check-in's page, and that page links what it reports on.
+    let log = read(&out, "checkins.html");
+    let page = log
+        .split("href=\"checkins/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the log links a check-in page");
+    assert!(
+        read(&out, &format!("checkins/{page}")).contains("href=\"../initiatives/new-wms.html\"")
+    );
 }

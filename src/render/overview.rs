@@ -275,10 +275,21 @@ fn scorecard(plan: &Plan, s: &Scorecard) -> Value {
     })
 }
 
+/// Scorecards without their explanation rows (those are on each scorecard's page: the overview
+/// of 3,000 people would otherwise carry every line of every computation).
 fn ranked(plan: &Plan, cards: &[Scorecard]) -> Vec<Value> {
     let mut v: Vec<&Scorecard> = cards.iter().collect();
     v.sort_by(|a, b| b.score.unwrap_or(-1.0).total_cmp(&a.score.unwrap_or(-1.0)));
-    v.into_iter().map(|s| scorecard(plan, s)).collect()
+    v.into_iter()
+        .map(|s| {
+            let mut card = scorecard(plan, s);
+            if let Value::Object(m) = &mut card {
+                m.remove("rows");
+                m.remove("components");
+            }
+            card
+        })
+        .collect()
 }
 
 fn appraisal_overview(cx: &Cx) -> Value {

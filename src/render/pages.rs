@@ -31,6 +31,8 @@ pub struct Cx<'a> {
     /// What links in Markdown bodies resolve against. Bodies are rendered with their page
     /// (each is shown on one page), so `serve` renders only the ones a browser asks for.
     pub links: BodyLinks,
+    /// Each check-in's page, in plan order (see `checkin_urls`).
+    pub checkin_urls: Vec<String>,
 }
 
 /// Plan file → page, and every file that exists: the targets of links in Markdown bodies.
@@ -54,6 +56,7 @@ impl<'a> Cx<'a> {
                 top: root_for(&plan.settings, 0),
                 nested: root_for(&plan.settings, 1),
             },
+            checkin_urls: checkin_urls(plan),
         }
     }
 }
@@ -183,6 +186,8 @@ pub enum Spec {
     Objective(ObjectiveIx),
     Kpi(KpiIx),
     Person(PersonIx),
+    /// A check-in, by its position in `plan.checkins`.
+    Checkin(usize),
     Overview(overview::Spec),
 }
 
@@ -226,6 +231,12 @@ pub fn specs(plan: &Plan, an: &Analysis) -> Vec<(String, Spec)> {
         each(plan.people.len()).map(|p| (person_url(&plan.people[p]), Spec::Person(p.into()))),
     );
     out.extend(
+        checkin_urls(plan)
+            .into_iter()
+            .enumerate()
+            .map(|(n, url)| (url, Spec::Checkin(n))),
+    );
+    out.extend(
         overview::specs(plan, an)
             .into_iter()
             .map(|(p, s)| (p, Spec::Overview(s))),
@@ -238,8 +249,7 @@ impl Spec {
     pub fn is_big(self) -> bool {
         matches!(
             self,
-            Spec::Checkins
-                | Spec::Timeline
+            Spec::Timeline
                 | Spec::Initiatives
                 | Spec::People
                 | Spec::Budget
@@ -286,6 +296,7 @@ impl Spec {
             Spec::Objective(o) => objective(cx, o),
             Spec::Kpi(k) => kpi(cx, k),
             Spec::Person(p) => person(cx, p),
+            Spec::Checkin(n) => checkin(cx, n, loaded),
             Spec::Overview(o) => o.build(cx),
         }
     }
@@ -488,36 +499,82 @@ pub fn initiative_summary(cx: &Cx, i: InitiativeIx) -> Value {
 }
 
 /// The check-in log, newest first; every entry links the entities it reports on.
+/// Where each check-in's page is, in plan order: `checkins/<date>.html`, with `-2`, `-3`… for
+/// a second and third check-in on the same date (so a link by date finds the first).
+pub fn checkin_urls(plan: &Plan) -> Vec<String> {
+    let mut seen: HashMap<Date, usize> = HashMap::new();
+    plan.checkins
+        .iter()
+        .map(|c| {
+            let n = seen.entry(c.date).or_insert(0);
+            *n += 1;
+            match *n {
+                1 => format!("checkins/{}.html", c.date),
+                n => format!("checkins/{}-{n}.html", c.date),
+            }
+        })
+        .collect()
+}
+
+/// The check-in log: one line per check-in, newest first; each check-in has its own page, so
+/// five years of monthly check-ins do not make one page of megabytes.
 fn checkins(cx: &Cx, loaded: &Loaded) -> Value {
     let plan = cx.plan;
+    let urls = &cx.checkin_urls;
     let entries: Vec<Value> = plan
         .checkins
         .iter()
+        .zip(urls)
         .rev()
-        .map(|c| {
-            let readings: Vec<Value> = c
-                .readings
-                .iter()
-                .map(|r| json!({ "kpi": refs::kpi(plan, r.kpi.to), "value": r.value, "note": r.note }))
-                .collect();
-            let updates: Vec<Value> = c
-                .updates
-                .iter()
-                .map(|u| json!({ "initiative": refs::initiative(plan, u.initiative.to), "status": u.status.as_str(), "progress": u.progress, "confidence": u.confidence, "forecast_end": u.forecast_end, "note": u.note }))
-                .collect();
-            let milestones: Vec<Value> = c
-                .milestones
-                .iter()
-                .map(|m| json!({ "initiative": refs::initiative(plan, m.initiative.to), "title": m.title, "done": m.done }))
-                .collect();
+        .map(|(c, url)| {
             json!({
-                "date": c.date, "author": c.author, "file": loaded.sources.path(c.loc.file),
+                "date": c.date, "author": c.author, "file": loaded.sources.path(c.loc.file), "url": url,
                 "after_as_of": c.date > plan.settings.as_of,
-                "readings": readings, "updates": updates, "milestones": milestones,
+                "readings": c.readings.len(), "updates": c.updates.len(), "milestones": c.milestones.len(),
             })
         })
         .collect();
     json!({ "page": { "title": "Check-ins", "section": "checkins" }, "checkins": entries })
+}
+
+/// One check-in: its KPI readings, initiative updates and milestones reached.
+fn checkin(cx: &Cx, n: usize, loaded: &Loaded) -> Page {
+    let plan = cx.plan;
+    let urls = &cx.checkin_urls;
+    let c = &plan.checkins[n];
+    let readings: Vec<Value> = c
+        .readings
+        .iter()
+        .map(|r| json!({ "kpi": refs::kpi(plan, r.kpi.to), "value": r.value, "note": r.note }))
+        .collect();
+    let updates: Vec<Value> = c
+        .updates
+        .iter()
+        .map(|u| json!({ "initiative": refs::initiative(plan, u.initiative.to), "status": u.status.as_str(), "progress": u.progress, "confidence": u.confidence, "forecast_end": u.forecast_end, "note": u.note }))
+        .collect();
+    let milestones: Vec<Value> = c
+        .milestones
+        .iter()
+        .map(|m| json!({ "initiative": refs::initiative(plan, m.initiative.to), "title": m.title, "done": m.done }))
+        .collect();
+    let near = |i: Option<usize>| {
+        i.and_then(|i| {
+            plan.checkins
+                .get(i)
+                .map(|c| json!({ "date": c.date, "url": urls[i] }))
+        })
+    };
+    let vars = json!({
+        "page": { "title": format!("Check-in {}", c.date), "section": "checkins" },
+        "checkin": {
+            "date": c.date, "author": c.author, "file": loaded.sources.path(c.loc.file), "url": urls[n],
+            "after_as_of": c.date > plan.settings.as_of,
+            "readings": readings, "updates": updates, "milestones": milestones,
+        },
+        "previous": near(n.checked_sub(1)),
+        "next": near(Some(n + 1)),
+    });
+    page(&urls[n], "checkin.html", vars)
 }
 
 fn timeline(cx: &Cx) -> Value {

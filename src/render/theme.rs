@@ -39,6 +39,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "timeline.html",
     "budget.html",
     "checkins.html",
+    "checkin.html",
     "coordination.html",
     "resources.html",
     "focus.html",
