@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use plansite::model::money::Money;
 use plansite::model::period::Period;
-use plansite::render::{pages, relations, theme};
+use plansite::render::{pages, theme};
 
 fn status_kb(key: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -102,14 +102,8 @@ fn build_once(plan_dir: &Path, out: &Path, ph: &mut Phases) -> usize {
     ph.lap("render: theme (tera templates)");
     let (html, _) = pages::render_bodies(&plan, &loaded);
     ph.lap("render: Markdown bodies");
-    let rel = relations::Relations::new(&plan);
-    ph.lap("render: relations");
-    let cx = pages::Cx {
-        plan: &plan,
-        an: &an,
-        rel,
-        html,
-    };
+    let cx = pages::Cx::new(&plan, &an, html);
+    ph.lap("render: relations, references and summaries");
     let list = pages::pages(&cx, &loaded);
     let n = list.len();
     ph.lap("render: page variables + charts (serde_json)");

@@ -27,12 +27,7 @@ pub fn render_site(plan: &Plan, an: &Analysis, loaded: &Loaded) -> Result<Site, 
     if link_diags.iter().any(Diagnostic::is_error) {
         return Err(link_diags);
     }
-    let cx = pages::Cx {
-        plan,
-        an,
-        rel: relations::Relations::new(plan),
-        html,
-    };
+    let cx = pages::Cx::new(plan, an, html);
     let list = pages::pages(&cx, loaded);
     let mut site = pages::render_pages(&theme.tera, plan, list)
         .map_err(|e| vec![theme::template_error(&e, loaded)])?;
