@@ -9,7 +9,7 @@ use crate::analyze::rollup::StateCount;
 use crate::model::*;
 use crate::render::figures;
 use crate::render::pages::{initiative_summary, merge, page, totals, tree_order, Cx, Page};
-use crate::render::refs;
+use crate::render::refs::{self, obj, with};
 
 /// An organization-wide analysis page, named before it is built (see `pages::Spec`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub fn specs(plan: &Plan, an: &crate::analyze::Analysis) -> Vec<(String, Spec)> 
     .map(|(p, s)| (p.to_string(), s))
     .collect();
     if let Some(a) = &an.appraisal {
-        let url = |s: &Scorecard| subject(plan, &s.subject).1;
+        let url = |s: &Scorecard| scorecard_url(plan, &s.subject);
         out.extend(
             a.departments
                 .iter()
@@ -91,7 +91,10 @@ fn counts(c: &[StateCount]) -> Value {
 }
 
 fn milestone(cx: &Cx, m: &MilestoneRef) -> Value {
-    json!({ "initiative": refs::initiative(cx.plan, m.initiative), "title": m.title, "date": m.date, "days": m.days_from_as_of })
+    with(
+        json!({ "title": m.title, "date": m.date, "days": m.days_from_as_of }),
+        [("initiative", cx.refs.initiative(m.initiative))],
+    )
 }
 
 fn dashboard(cx: &Cx) -> Value {
@@ -99,11 +102,18 @@ fn dashboard(cx: &Cx) -> Value {
     let d = &an.dashboard;
     let attention: Vec<Value> = (0..plan.initiatives.len())
         .map(InitiativeIx::from)
-        .filter(|&i| matches!(an.initiatives[i.ix()].status.state.as_str(), "at-risk" | "off-track"))
+        .filter(|&i| {
+            matches!(
+                an.initiatives[i.ix()].status.state.as_str(),
+                "at-risk" | "off-track"
+            )
+        })
         .map(|i| {
-            let mut v = initiative_summary(cx, i);
-            merge(&mut v, json!({ "slip_days": an.initiatives[i.ix()].status.slip_days, "note": an.initiatives[i.ix()].status.note }));
-            v
+            let st = &an.initiatives[i.ix()].status;
+            with(
+                initiative_summary(cx, i),
+                [("slip_days", json!(st.slip_days)), ("note", json!(st.note))],
+            )
         })
         .collect();
     let kpis: Vec<Value> = (0..plan.kpis.len())
@@ -111,7 +121,7 @@ fn dashboard(cx: &Cx) -> Value {
         .filter(|&k| matches!(an.kpis[k.ix()].status.state.as_str(), "at-risk" | "off-track"))
         .map(|k| {
             let st = &an.kpis[k.ix()].status;
-            let mut v = refs::kpi(plan, k);
+            let mut v = cx.refs.kpi(k);
             merge(&mut v, json!({ "status": st.state.as_str(), "value": st.value, "target": st.target, "gap": st.gap, "gap_in_units": st.gap_in_units }));
             v
         })
@@ -121,7 +131,7 @@ fn dashboard(cx: &Cx) -> Value {
         .iter()
         .enumerate()
         .map(|(g, goal)| {
-            let mut v = refs::goal(plan, GoalIx::from(g));
+            let mut v = cx.refs.goal(GoalIx::from(g));
             merge(
                 &mut v,
                 json!({ "progress": an.rollups.goals[g].progress, "weight": goal.weight }),
@@ -135,66 +145,114 @@ fn dashboard(cx: &Cx) -> Value {
         .map(|i| initiative_summary(cx, i))
         .collect();
     let b = &d.burn;
-    json!({
+    let scalars = json!({
         "page": { "title": "Dashboard", "section": "dashboard" },
-        "initiatives_by_status": counts(&d.initiatives_by_status),
-        "kpis_by_status": counts(&d.kpis_by_status),
         "initiative_total": plan.initiatives.len(), "kpi_total": plan.kpis.len(),
-        "attention": attention, "kpi_attention": kpis,
-        "goals": goals, "key_initiatives": key,
         "burn": {
             "fiscal_year": b.fiscal_year, "planned_year": b.planned_year, "planned_to_date": b.planned_to_date,
             "actual_to_date": b.actual_to_date, "elapsed_percent": b.elapsed_percent, "spent_percent": b.spent_percent,
             "planned_to_date_percent": b.planned_to_date_percent,
         },
-        "burn_chart": figures::budget_burn(plan, an, &b.fiscal_year),
-        "budget": totals(&an.budget.org.totals),
-        "upcoming": d.upcoming_milestones.iter().map(|m| milestone(cx, m)).collect::<Vec<_>>(),
-        "missed": d.missed_milestones.iter().map(|m| milestone(cx, m)).collect::<Vec<_>>(),
         "late_dependencies": an.coordination.late.len(),
         "over_allocated": an.load.people.iter().filter(|p| !p.over.is_empty()).count(),
-    })
+    });
+    with(
+        scalars,
+        [
+            ("initiatives_by_status", counts(&d.initiatives_by_status)),
+            ("kpis_by_status", counts(&d.kpis_by_status)),
+            ("attention", Value::Array(attention)),
+            ("kpi_attention", Value::Array(kpis)),
+            ("goals", Value::Array(goals)),
+            ("key_initiatives", Value::Array(key)),
+            (
+                "burn_chart",
+                Value::from(figures::budget_burn(plan, an, &b.fiscal_year)),
+            ),
+            ("budget", totals(&an.budget.org.totals)),
+            (
+                "upcoming",
+                refs::list(d.upcoming_milestones.iter(), |m| milestone(cx, m)),
+            ),
+            (
+                "missed",
+                refs::list(d.missed_milestones.iter(), |m| milestone(cx, m)),
+            ),
+        ],
+    )
 }
 
 fn coordination(cx: &Cx) -> Value {
     let (plan, c) = (cx.plan, &cx.an.coordination);
-    let axis: Vec<Value> = c.departments.iter().map(|&d| refs::dept(plan, d)).collect();
-    let rows: Vec<Value> = c
-        .departments
-        .iter()
-        .map(|&from| {
-            let cells: Vec<Value> = c
-                .departments
+    let anchor = |from: DeptIx, to: DeptIx| {
+        format!("{}--{}", plan.department(from).id, plan.department(to).id)
+    };
+    let rows = refs::list(c.departments.iter().copied(), |from| {
+        let cells = refs::list(c.departments.iter().copied(), |to| {
+            let cell = c.cells.iter().find(|x| x.from == from && x.to == to);
+            json!({ "count": cell.map_or(0, |x| x.count), "anchor": anchor(from, to) })
+        });
+        obj([("department", cx.refs.dept(from)), ("cells", cells)])
+    });
+    let lists = refs::list(c.cells.iter(), |cell| {
+        let pairs = refs::list(cell.pairs.iter(), |p| {
+            let edge = cx
+                .an
+                .schedule
+                .edges
                 .iter()
-                .map(|&to| {
-                    let cell = c.cells.iter().find(|x| x.from == from && x.to == to);
-                    json!({ "count": cell.map_or(0, |x| x.count), "anchor": format!("{}--{}", plan.department(from).id, plan.department(to).id) })
-                })
-                .collect();
-            json!({ "department": refs::dept(plan, from), "cells": cells })
-        })
-        .collect();
-    let lists: Vec<Value> = c
-        .cells
-        .iter()
-        .map(|cell| {
-            let pairs: Vec<Value> = cell
-                .pairs
-                .iter()
-                .map(|p| json!({ "dependent": refs::initiative(plan, p.dependent), "dependency": refs::initiative(plan, p.dependency), "slack_days": cx.an.schedule.edges.iter().find(|e| e.dependent == p.dependent && e.dependency == p.dependency).map(|e| e.slack_days) }))
-                .collect();
-            json!({ "from": refs::dept(plan, cell.from), "to": refs::dept(plan, cell.to), "anchor": format!("{}--{}", plan.department(cell.from).id, plan.department(cell.to).id), "pairs": pairs })
-        })
-        .collect();
-    let flag = |f: &crate::analyze::coordination::DepFlag| json!({ "dependent": refs::initiative(plan, f.dependent), "dependency": refs::initiative(plan, f.dependency), "slack_days": f.slack_days, "state": f.dependency_state.as_str() });
+                .find(|e| e.dependent == p.dependent && e.dependency == p.dependency);
+            with(
+                json!({ "slack_days": edge.map(|e| e.slack_days) }),
+                [
+                    ("dependent", cx.refs.initiative(p.dependent)),
+                    ("dependency", cx.refs.initiative(p.dependency)),
+                ],
+            )
+        });
+        with(
+            json!({ "anchor": anchor(cell.from, cell.to) }),
+            [
+                ("from", cx.refs.dept(cell.from)),
+                ("to", cx.refs.dept(cell.to)),
+                ("pairs", pairs),
+            ],
+        )
+    });
+    let flag = |f: &crate::analyze::coordination::DepFlag| {
+        with(
+            json!({ "slack_days": f.slack_days, "state": f.dependency_state.as_str() }),
+            [
+                ("dependent", cx.refs.initiative(f.dependent)),
+                ("dependency", cx.refs.initiative(f.dependency)),
+            ],
+        )
+    };
     let cp = &cx.an.schedule.critical_path;
-    json!({
-        "page": { "title": "Coordination", "section": "coordination" },
-        "axis": axis, "rows": rows, "lists": lists,
-        "late": c.late.iter().map(flag).collect::<Vec<_>>(),
-        "at_risk": c.at_risk.iter().map(flag).collect::<Vec<_>>(),
-        "critical_path": { "initiatives": refs::list(cp.initiatives.iter().copied(), |i| initiative_summary(cx, i)), "total_slack_days": cp.total_slack_days, "end": cp.end },
-    })
+    let critical_path = with(
+        json!({ "total_slack_days": cp.total_slack_days, "end": cp.end }),
+        [(
+            "initiatives",
+            refs::list(cp.initiatives.iter().copied(), |i| {
+                initiative_summary(cx, i)
+            }),
+        )],
+    );
+    obj([
+        (
+            "page",
+            json!({ "title": "Coordination", "section": "coordination" }),
+        ),
+        (
+            "axis",
+            refs::list(c.departments.iter().copied(), |d| cx.refs.dept(d)),
+        ),
+        ("rows", rows),
+        ("lists", lists),
+        ("late", refs::list(c.late.iter(), flag)),
+        ("at_risk", refs::list(c.at_risk.iter(), flag)),
+        ("critical_path", critical_path),
+    ])
 }
 
 fn resources(cx: &Cx) -> Value {
@@ -204,25 +262,52 @@ fn resources(cx: &Cx) -> Value {
         .iter()
         .enumerate()
         .flat_map(|(p, pl)| {
-            pl.over.iter().map(move |r| json!({ "person": refs::person(plan, PersonIx::from(p)), "first": r.first.to_string(), "last": r.last.to_string(), "peak": r.peak, "capacity": pl.capacity }))
+            pl.over.iter().map(move |r| {
+                with(
+                    json!({ "first": r.first.to_string(), "last": r.last.to_string(), "peak": r.peak, "capacity": pl.capacity }),
+                    [("person", cx.refs.person(PersonIx::from(p)))],
+                )
+            })
         })
         .collect();
-    let departments: Vec<Value> = tree_order(plan)
-        .into_iter()
-        .filter(|d| load.departments[d.ix()].people > 0)
-        .map(|d| {
+    let departments = refs::list(
+        tree_order(plan)
+            .into_iter()
+            .filter(|d| load.departments[d.ix()].people > 0),
+        |d| {
             let dl = &load.departments[d.ix()];
-            let over_months = dl.months.iter().filter(|m| m.load > m.capacity + 1e-9).count();
-            json!({ "department": refs::dept(plan, d), "people": dl.people, "capacity": dl.capacity, "over_months": over_months, "chart": figures::department_load(plan, cx.an, d) })
-        })
-        .collect();
-    json!({
-        "page": { "title": "Resources", "section": "resources" },
-        "over": over,
-        "departments": departments,
-        "org_chart": figures::org_load(plan, cx.an),
-        "unallocated": refs::list(load.unallocated.iter().copied(), |i| initiative_summary(cx, i)),
-    })
+            let over_months = dl
+                .months
+                .iter()
+                .filter(|m| m.load > m.capacity + 1e-9)
+                .count();
+            with(
+                json!({ "people": dl.people, "capacity": dl.capacity, "over_months": over_months }),
+                [
+                    ("department", cx.refs.dept(d)),
+                    (
+                        "chart",
+                        Value::from(figures::department_load(plan, cx.an, d)),
+                    ),
+                ],
+            )
+        },
+    );
+    obj([
+        (
+            "page",
+            json!({ "title": "Resources", "section": "resources" }),
+        ),
+        ("over", Value::Array(over)),
+        ("departments", departments),
+        ("org_chart", Value::from(figures::org_load(plan, cx.an))),
+        (
+            "unallocated",
+            refs::list(load.unallocated.iter().copied(), |i| {
+                initiative_summary(cx, i)
+            }),
+        ),
+    ])
 }
 
 fn focus(cx: &Cx) -> Value {
@@ -230,83 +315,107 @@ fn focus(cx: &Cx) -> Value {
     let all: Vec<InitiativeIx> = (0..plan.initiatives.len())
         .map(InitiativeIx::from)
         .collect();
-    let mix: Vec<Value> = tree_order(plan)
-        .into_iter()
-        .filter(|d| !cx.rel.dept_initiatives[d.ix()].is_empty())
-        .map(|d| {
+    let mix = refs::list(
+        tree_order(plan)
+            .into_iter()
+            .filter(|d| !cx.rel.dept_initiatives[d.ix()].is_empty()),
+        |d| {
             let mut n = [0usize; 4];
             for &i in &cx.rel.dept_initiatives[d.ix()] {
                 n[plan.initiative(i).priority as usize] += 1;
             }
-            json!({ "department": refs::dept(plan, d), "critical": n[0], "high": n[1], "medium": n[2], "low": n[3], "total": n.iter().sum::<usize>() })
-        })
-        .collect();
-    json!({
-        "page": { "title": "Focus", "section": "focus" },
-        "chart": (!all.is_empty()).then(|| figures::difficulty_impact(plan, cx.an, &all)),
-        "initiatives": refs::list(all.iter().copied(), |i| initiative_summary(cx, i)),
-        "key": refs::list(all.iter().copied().filter(|&i| plan.initiative(i).key), |i| initiative_summary(cx, i)),
-        "mix": mix,
-    })
+            with(
+                json!({ "critical": n[0], "high": n[1], "medium": n[2], "low": n[3], "total": n.iter().sum::<usize>() }),
+                [("department", cx.refs.dept(d))],
+            )
+        },
+    );
+    let chart = (!all.is_empty()).then(|| figures::difficulty_impact(plan, cx.an, &all));
+    obj([
+        ("page", json!({ "title": "Focus", "section": "focus" })),
+        ("chart", Value::from(chart)),
+        (
+            "initiatives",
+            refs::list(all.iter().copied(), |i| initiative_summary(cx, i)),
+        ),
+        (
+            "key",
+            refs::list(
+                all.iter().copied().filter(|&i| plan.initiative(i).key),
+                |i| initiative_summary(cx, i),
+            ),
+        ),
+        ("mix", mix),
+    ])
 }
 
-fn subject(plan: &Plan, s: &Subject) -> (Value, String) {
+fn subject(cx: &Cx, s: &Subject) -> (Value, String) {
+    let who = match *s {
+        Subject::Department(d) => cx.refs.dept(d),
+        Subject::Person(p) => cx.refs.person(p),
+    };
+    (who, scorecard_url(cx.plan, s))
+}
+
+/// Where a scorecard's page is.
+fn scorecard_url(plan: &Plan, s: &Subject) -> String {
     match *s {
-        Subject::Department(d) => (
-            refs::dept(plan, d),
-            format!("appraisal/department-{}.html", plan.department(d).id),
-        ),
-        Subject::Person(p) => (
-            refs::person(plan, p),
-            format!("appraisal/person-{}.html", plan.person(p).id),
-        ),
+        Subject::Department(d) => format!("appraisal/department-{}.html", plan.department(d).id),
+        Subject::Person(p) => format!("appraisal/person-{}.html", plan.person(p).id),
     }
 }
 
-fn scorecard(plan: &Plan, s: &Scorecard) -> Value {
-    let (who, url) = subject(plan, &s.subject);
+fn scorecard(cx: &Cx, s: &Scorecard) -> Value {
+    let (who, url) = subject(cx, &s.subject);
     let kind = match s.subject {
         Subject::Department(_) => "department",
         Subject::Person(_) => "person",
     };
-    json!({
-        "kind": kind, "subject": who, "url": url, "score": s.score, "rating": s.rating, "consequence": s.consequence,
-        "components": s.components, "rows": s.rows,
-    })
+    with(
+        json!({
+            "kind": kind, "url": url, "score": s.score, "rating": s.rating, "consequence": s.consequence,
+            "components": s.components, "rows": s.rows,
+        }),
+        [("subject", who)],
+    )
 }
 
 /// Scorecards without their explanation rows (those are on each scorecard's page: the overview
 /// of 3,000 people would otherwise carry every line of every computation).
-fn ranked(plan: &Plan, cards: &[Scorecard]) -> Vec<Value> {
+fn ranked(cx: &Cx, cards: &[Scorecard]) -> Value {
     let mut v: Vec<&Scorecard> = cards.iter().collect();
     v.sort_by(|a, b| b.score.unwrap_or(-1.0).total_cmp(&a.score.unwrap_or(-1.0)));
-    v.into_iter()
-        .map(|s| {
-            let mut card = scorecard(plan, s);
-            if let Value::Object(m) = &mut card {
-                m.remove("rows");
-                m.remove("components");
-            }
-            card
-        })
-        .collect()
-}
-
-fn appraisal_overview(cx: &Cx) -> Value {
-    let (plan, a) = (cx.plan, cx.an.appraisal.as_ref());
-    let policy = plan.appraisal.as_ref();
-    json!({
-        "page": { "title": "Appraisal", "section": "appraisal" },
-        "period": a.map(|a| a.period.clone()),
-        "weights": policy.map(|p| &p.weights),
-        "bands": policy.map(|p| &p.bands),
-        "departments": a.map(|a| ranked(plan, &a.departments)),
-        "people": a.map(|a| ranked(plan, &a.people)),
+    refs::list(v, |s| {
+        let mut card = scorecard(cx, s);
+        if let Value::Object(m) = &mut card {
+            m.remove("rows");
+            m.remove("components");
+        }
+        card
     })
 }
 
+fn appraisal_overview(cx: &Cx) -> Value {
+    let (a, policy) = (cx.an.appraisal.as_ref(), cx.plan.appraisal.as_ref());
+    with(
+        json!({
+            "page": { "title": "Appraisal", "section": "appraisal" },
+            "period": a.map(|a| a.period.clone()),
+            "weights": policy.map(|p| &p.weights),
+            "bands": policy.map(|p| &p.bands),
+        }),
+        [
+            (
+                "departments",
+                a.map_or(Value::Null, |a| ranked(cx, &a.departments)),
+            ),
+            ("people", a.map_or(Value::Null, |a| ranked(cx, &a.people))),
+        ],
+    )
+}
+
 fn scorecard_page(cx: &Cx, s: &Scorecard) -> Page {
-    let card = scorecard(cx.plan, s);
+    let card = scorecard(cx, s);
     let url = card["url"]
         .as_str()
         .unwrap_or("appraisal/index.html")
@@ -316,9 +425,9 @@ fn scorecard_page(cx: &Cx, s: &Scorecard) -> Page {
         card["subject"]["name"].as_str().unwrap_or_default()
     );
     let period = cx.an.appraisal.as_ref().map(|a| a.period.clone());
-    page(
-        &url,
-        "scorecard.html",
-        json!({ "page": { "title": title, "section": "appraisal" }, "card": card, "period": period, "weights": cx.plan.appraisal.as_ref().map(|p| &p.weights) }),
-    )
+    let vars = with(
+        json!({ "page": { "title": title, "section": "appraisal" }, "period": period, "weights": cx.plan.appraisal.as_ref().map(|p| &p.weights) }),
+        [("card", card)],
+    );
+    page(&url, "scorecard.html", vars)
 }

@@ -33,6 +33,10 @@ pub struct Cx<'a> {
     pub links: BodyLinks,
     /// Each check-in's page, in plan order (see `checkin_urls`).
     pub checkin_urls: Vec<String>,
+    /// Every entity's reference (`{id, title, url}` and the like), built once.
+    pub refs: Refs,
+    /// Summaries of the entities that many pages list, built once.
+    pub summaries: Summaries,
 }
 
 /// Plan file → page, and every file that exists: the targets of links in Markdown bodies.
@@ -45,8 +49,11 @@ pub struct BodyLinks {
 }
 
 impl<'a> Cx<'a> {
+    /// The context of one build. Relations, references and summaries are computed here, once,
+    /// so that page builders (called in parallel, in any order, any number of times) only look
+    /// them up and clone them.
     pub fn new(plan: &'a Plan, an: &'a Analysis, loaded: &Loaded) -> Cx<'a> {
-        Cx {
+        let mut cx = Cx {
             plan,
             an,
             rel: Relations::new(plan),
@@ -57,8 +64,45 @@ impl<'a> Cx<'a> {
                 nested: root_for(&plan.settings, 1),
             },
             checkin_urls: checkin_urls(plan),
+            refs: Refs::new(plan),
+            summaries: Summaries::default(),
+        };
+        cx.summaries = Summaries::new(&cx);
+        cx
+    }
+}
+
+/// The summaries of entities as lists show them, indexed like the plan's vectors. Many pages
+/// list the same entities (a department page every initiative of its subtree; the timeline, the
+/// initiatives index and the focus page all of them), so each summary is built once per build
+/// and cloned: a clone allocates, but formats no date or amount and looks nothing up.
+#[derive(Default)]
+pub struct Summaries {
+    goals: Vec<Value>,
+    depts: Vec<Value>,
+    initiatives: Vec<Value>,
+    objectives: Vec<Value>,
+    kpis: Vec<Value>,
+    people: Vec<Value>,
+}
+
+impl Summaries {
+    fn new(cx: &Cx) -> Summaries {
+        let plan = cx.plan;
+        Summaries {
+            goals: each(plan.goals.len(), |g| build_goal_summary(cx, g)),
+            depts: each(plan.departments.len(), |d| build_dept_summary(cx, d)),
+            initiatives: each(plan.initiatives.len(), |i| build_initiative_summary(cx, i)),
+            objectives: each(plan.objectives.len(), |o| build_objective_summary(cx, o)),
+            kpis: each(plan.kpis.len(), |k| build_kpi_summary(cx, k)),
+            people: each(plan.people.len(), |p| build_person_summary(cx, p)),
         }
     }
+}
+
+/// `f` of every index `0..n`, in index order, built in parallel.
+fn each<I: From<usize>>(n: usize, f: impl Fn(I) -> Value + Sync) -> Vec<Value> {
+    (0..n).into_par_iter().map(|i| f(I::from(i))).collect()
 }
 
 /// Where each plan file's entity is shown: plan file path → page path.
@@ -348,76 +392,112 @@ fn horizon_label(s: &Settings) -> String {
     }
 }
 
-fn strategy(cx: &Cx, loaded: &Loaded) -> Value {
-    let plan = cx.plan;
-    let goals = refs::list((0..plan.goals.len()).map(GoalIx::from), |g| {
-        goal_summary(cx, g)
-    });
-    match &plan.strategy {
-        Some(s) => json!({
-            "page": { "title": s.title, "section": "strategy" },
-            "strategy": { "title": s.title, "vision": s.vision, "mission": s.mission, "values": s.values, "body": cx.body(&s.body, loaded) },
-            "goals": goals,
-        }),
-        None => {
-            json!({ "page": { "title": "Strategy", "section": "strategy" }, "strategy": null, "goals": goals })
-        }
-    }
+/// The `page` variable: the title and the current navigation section.
+fn page_meta(title: &str, section: &str) -> Value {
+    json!({ "title": title, "section": section })
 }
 
-fn goal_summary(cx: &Cx, g: GoalIx) -> Value {
-    let plan = cx.plan;
-    let goal = plan.goal(g);
-    json!({
+fn strategy(cx: &Cx, loaded: &Loaded) -> Value {
+    let goals = Value::Array(cx.summaries.goals.clone());
+    let Some(s) = &cx.plan.strategy else {
+        return obj([
+            ("page", page_meta("Strategy", "strategy")),
+            ("strategy", Value::Null),
+            ("goals", goals),
+        ]);
+    };
+    let strategy = with(
+        json!({ "title": s.title, "vision": s.vision, "mission": s.mission, "values": s.values }),
+        [("body", Value::String(cx.body(&s.body, loaded)))],
+    );
+    obj([
+        ("page", page_meta(&s.title, "strategy")),
+        ("strategy", strategy),
+        ("goals", goals),
+    ])
+}
+
+fn build_goal_summary(cx: &Cx, g: GoalIx) -> Value {
+    let goal = cx.plan.goal(g);
+    let scalars = json!({
         "id": goal.id, "title": goal.title, "url": goal_url(goal),
-        "owner": refs::opt(&goal.owner, |p| refs::person(plan, p)),
         "weight": goal.weight, "target_year": goal.target_year,
         "kpi_count": cx.rel.goal_kpis[g.ix()].len(),
         "initiative_count": cx.rel.goal_initiatives[g.ix()].len(),
         "objective_count": cx.rel.goal_objectives[g.ix()].len(),
         "progress": cx.an.rollups.goals[g.ix()].progress,
-    })
+    });
+    with(
+        scalars,
+        [("owner", refs::opt(&goal.owner, |p| cx.refs.person(p)))],
+    )
 }
 
 fn goals(cx: &Cx) -> Value {
-    let list = refs::list((0..cx.plan.goals.len()).map(GoalIx::from), |g| {
-        goal_summary(cx, g)
-    });
     let total: f64 = cx.plan.goals.iter().filter_map(|g| g.weight).sum();
-    json!({ "page": { "title": "Strategic goals", "section": "goals" }, "goals": list, "weight_total": total })
+    obj([
+        ("page", page_meta("Strategic goals", "goals")),
+        ("goals", Value::Array(cx.summaries.goals.clone())),
+        ("weight_total", json!(total)),
+    ])
 }
 
 fn goal(cx: &Cx, g: GoalIx, loaded: &Loaded) -> Page {
-    let plan = cx.plan;
-    let goal = plan.goal(g);
-    let vars = json!({
-        "page": { "title": goal.title, "section": "goals" },
-        "goal": {
-            "id": goal.id, "title": goal.title,
-            "owner": refs::opt(&goal.owner, |p| refs::person(plan, p)),
-            "weight": goal.weight, "target_year": goal.target_year,
-            "body": cx.body(&goal.body, loaded),
-        },
-        "kpis": refs::list(cx.rel.goal_kpis[g.ix()].iter().copied(), |k| kpi_summary(cx, k)),
-        "objectives": refs::list(cx.rel.goal_objectives[g.ix()].iter().copied(), |o| objective_summary(cx, o)),
-        "initiatives": refs::list(cx.rel.goal_initiatives[g.ix()].iter().copied(), |i| initiative_summary(cx, i)),
-        "rollup": rollup(&cx.an.rollups.goals[g.ix()].rows, cx.an.rollups.goals[g.ix()].progress),
-    });
+    let (goal, rel) = (cx.plan.goal(g), &cx.rel);
+    let fig = &cx.an.rollups.goals[g.ix()];
+    let goal_vars = with(
+        json!({ "id": goal.id, "title": goal.title, "weight": goal.weight, "target_year": goal.target_year }),
+        [
+            ("owner", refs::opt(&goal.owner, |p| cx.refs.person(p))),
+            ("body", Value::String(cx.body(&goal.body, loaded))),
+        ],
+    );
+    let vars = obj([
+        ("page", page_meta(&goal.title, "goals")),
+        ("goal", goal_vars),
+        (
+            "kpis",
+            refs::list(rel.goal_kpis[g.ix()].iter().copied(), |k| {
+                kpi_summary(cx, k)
+            }),
+        ),
+        (
+            "objectives",
+            refs::list(rel.goal_objectives[g.ix()].iter().copied(), |o| {
+                objective_summary(cx, o)
+            }),
+        ),
+        (
+            "initiatives",
+            refs::list(rel.goal_initiatives[g.ix()].iter().copied(), |i| {
+                initiative_summary(cx, i)
+            }),
+        ),
+        ("rollup", rollup(&fig.rows, fig.progress)),
+    ]);
     page(&goal_url(goal), "goal.html", vars)
 }
 
 fn dept_summary(cx: &Cx, d: DeptIx) -> Value {
-    let plan = cx.plan;
-    let dept = plan.department(d);
-    json!({
+    cx.summaries.depts[d.ix()].clone()
+}
+
+fn build_dept_summary(cx: &Cx, d: DeptIx) -> Value {
+    let dept = cx.plan.department(d);
+    let scalars = json!({
         "id": dept.id, "name": dept.name, "url": dept_url(dept), "mission": dept.mission,
-        "head": refs::opt(&dept.head, |p| refs::person(plan, p)),
-        "parent": refs::opt(&dept.parent, |p| refs::dept(plan, p)),
-        "depth": plan.ancestors(d).len() - 1,
+        "depth": cx.plan.ancestors(d).len() - 1,
         "initiative_count": cx.rel.dept_initiatives[d.ix()].len(),
         "people_count": cx.rel.dept_people[d.ix()].len(),
         "kpi_count": cx.rel.dept_kpis[d.ix()].len(),
-    })
+    });
+    with(
+        scalars,
+        [
+            ("head", refs::opt(&dept.head, |p| cx.refs.person(p))),
+            ("parent", refs::opt(&dept.parent, |p| cx.refs.dept(p))),
+        ],
+    )
 }
 
 /// Departments in tree order (each followed by its sub-departments).
@@ -435,67 +515,124 @@ pub fn tree_order(plan: &Plan) -> Vec<DeptIx> {
 }
 
 fn departments(cx: &Cx) -> Value {
-    let list = refs::list(tree_order(cx.plan), |d| dept_summary(cx, d));
-    json!({ "page": { "title": "Departments", "section": "departments" }, "departments": list })
+    obj([
+        ("page", page_meta("Departments", "departments")),
+        (
+            "departments",
+            refs::list(tree_order(cx.plan), |d| dept_summary(cx, d)),
+        ),
+    ])
 }
 
 fn department(cx: &Cx, d: DeptIx, loaded: &Loaded) -> Page {
-    let plan = cx.plan;
+    let (plan, rel) = (cx.plan, &cx.rel);
     let dept = plan.department(d);
-    let teams: Vec<Value> = dept
-        .teams
-        .iter()
-        .map(|&t| {
-            let team = plan.team(t);
-            json!({
-                "id": team.id, "name": team.name,
-                "lead": refs::opt(&team.lead, |p| refs::person(plan, p)),
-                "members": refs::list(cx.rel.team_people[t.ix()].iter().copied(), |p| refs::person(plan, p)),
-            })
-        })
-        .collect();
-    let subtree = plan.subtree(d);
-    let mut sub_initiatives: Vec<InitiativeIx> = subtree
-        .iter()
-        .flat_map(|s| cx.rel.dept_initiatives[s.ix()].iter().copied())
-        .collect();
-    sub_initiatives.sort();
-    let vars = json!({
-        "page": { "title": dept.name, "section": "departments" },
-        "department": {
-            "id": dept.id, "name": dept.name, "mission": dept.mission,
-            "head": refs::opt(&dept.head, |p| refs::person(plan, p)),
-            "parent": refs::opt(&dept.parent, |p| refs::dept(plan, p)),
-            "body": cx.body(&dept.body, loaded),
-        },
-        "breadcrumbs": refs::list(plan.ancestors(d), |a| refs::dept(plan, a)),
-        "children": refs::list(dept.children.iter().copied(), |c| dept_summary(cx, c)),
-        "teams": teams,
-        "people": refs::list(cx.rel.dept_people[d.ix()].iter().copied(), |p| person_summary(cx, p)),
-        "objectives": refs::list(cx.rel.dept_objectives[d.ix()].iter().copied(), |o| objective_summary(cx, o)),
-        "kpis": refs::list(cx.rel.dept_kpis[d.ix()].iter().copied(), |k| kpi_summary(cx, k)),
-        "initiatives": refs::list(cx.rel.dept_initiatives[d.ix()].iter().copied(), |i| initiative_summary(cx, i)),
-        "subtree_initiatives": refs::list(sub_initiatives.iter().copied(), |i| initiative_summary(cx, i)),
-        "collaborations": refs::list(cx.rel.dept_collaborations[d.ix()].iter().copied(), |i| initiative_summary(cx, i)),
-        "budget": dept_budget(cx, d),
-        "charts": dept_charts(cx, d, &sub_initiatives),
-    });
+    let sub_initiatives = subtree_initiatives(cx, d);
+    let dept_vars = with(
+        json!({ "id": dept.id, "name": dept.name, "mission": dept.mission }),
+        [
+            ("head", refs::opt(&dept.head, |p| cx.refs.person(p))),
+            ("parent", refs::opt(&dept.parent, |p| cx.refs.dept(p))),
+            ("body", Value::String(cx.body(&dept.body, loaded))),
+        ],
+    );
+    let initiatives =
+        |is: &[InitiativeIx]| refs::list(is.iter().copied(), |i| initiative_summary(cx, i));
+    let vars = obj([
+        ("page", page_meta(&dept.name, "departments")),
+        ("department", dept_vars),
+        (
+            "breadcrumbs",
+            refs::list(plan.ancestors(d), |a| cx.refs.dept(a)),
+        ),
+        (
+            "children",
+            refs::list(dept.children.iter().copied(), |c| dept_summary(cx, c)),
+        ),
+        ("teams", dept_teams(cx, dept)),
+        (
+            "people",
+            refs::list(rel.dept_people[d.ix()].iter().copied(), |p| {
+                person_summary(cx, p)
+            }),
+        ),
+        (
+            "objectives",
+            refs::list(rel.dept_objectives[d.ix()].iter().copied(), |o| {
+                objective_summary(cx, o)
+            }),
+        ),
+        (
+            "kpis",
+            refs::list(rel.dept_kpis[d.ix()].iter().copied(), |k| {
+                kpi_summary(cx, k)
+            }),
+        ),
+        ("initiatives", initiatives(&rel.dept_initiatives[d.ix()])),
+        ("subtree_initiatives", initiatives(&sub_initiatives)),
+        (
+            "collaborations",
+            initiatives(&rel.dept_collaborations[d.ix()]),
+        ),
+        ("budget", dept_budget(cx, d)),
+        ("charts", dept_charts(cx, d, &sub_initiatives)),
+    ]);
     page(&dept_url(dept), "department.html", vars)
 }
 
+/// The initiatives of `d` and of every department under it, in plan order.
+fn subtree_initiatives(cx: &Cx, d: DeptIx) -> Vec<InitiativeIx> {
+    let mut out: Vec<InitiativeIx> = cx
+        .plan
+        .subtree(d)
+        .iter()
+        .flat_map(|s| cx.rel.dept_initiatives[s.ix()].iter().copied())
+        .collect();
+    out.sort();
+    out
+}
+
+fn dept_teams(cx: &Cx, dept: &Department) -> Value {
+    refs::list(dept.teams.iter().copied(), |t| {
+        let team = cx.plan.team(t);
+        with(
+            json!({ "id": team.id, "name": team.name }),
+            [
+                ("lead", refs::opt(&team.lead, |p| cx.refs.person(p))),
+                (
+                    "members",
+                    refs::list(cx.rel.team_people[t.ix()].iter().copied(), |p| {
+                        cx.refs.person(p)
+                    }),
+                ),
+            ],
+        )
+    })
+}
+
+/// The summary of an initiative, as every list of initiatives shows it (a copy of the one
+/// built for the whole build).
 pub fn initiative_summary(cx: &Cx, i: InitiativeIx) -> Value {
-    let plan = cx.plan;
-    let init = plan.initiative(i);
-    json!({
+    cx.summaries.initiatives[i.ix()].clone()
+}
+
+fn build_initiative_summary(cx: &Cx, i: InitiativeIx) -> Value {
+    let init = cx.plan.initiative(i);
+    let scalars = json!({
         "id": init.id, "title": init.title, "url": initiative_url(init),
-        "department": refs::dept(plan, init.department),
-        "owner": refs::opt(&init.owner, |p| refs::person(plan, p)),
         "start": init.start, "end": init.end,
         "priority": init.priority, "difficulty": init.difficulty, "impact": init.impact, "key": init.key,
         "budget": init.budget,
         "status": cx.an.initiatives[i.ix()].status.state.as_str(),
         "milestone_count": init.milestones.len(),
-    })
+    });
+    with(
+        scalars,
+        [
+            ("department", cx.refs.dept(init.department)),
+            ("owner", refs::opt(&init.owner, |p| cx.refs.person(p))),
+        ],
+    )
 }
 
 /// The check-in log, newest first; every entry links the entities it reports on.
@@ -537,26 +674,44 @@ fn checkins(cx: &Cx, loaded: &Loaded) -> Value {
     json!({ "page": { "title": "Check-ins", "section": "checkins" }, "checkins": entries })
 }
 
+/// A check-in with everything it reports, as its page shows it.
+fn checkin_detail(cx: &Cx, c: &CheckIn, loaded: &Loaded) -> Value {
+    let readings = refs::list(c.readings.iter(), |r| {
+        with(
+            json!({ "value": r.value, "note": r.note }),
+            [("kpi", cx.refs.kpi(r.kpi.to))],
+        )
+    });
+    let updates = refs::list(c.updates.iter(), |u| {
+        with(
+            json!({ "status": u.status.as_str(), "progress": u.progress, "confidence": u.confidence, "forecast_end": u.forecast_end, "note": u.note }),
+            [("initiative", cx.refs.initiative(u.initiative.to))],
+        )
+    });
+    let milestones = refs::list(c.milestones.iter(), |m| {
+        with(
+            json!({ "title": m.title, "done": m.done }),
+            [("initiative", cx.refs.initiative(m.initiative.to))],
+        )
+    });
+    with(
+        json!({
+            "date": c.date, "author": c.author, "file": loaded.sources.path(c.loc.file),
+            "after_as_of": c.date > cx.plan.settings.as_of,
+        }),
+        [
+            ("readings", readings),
+            ("updates", updates),
+            ("milestones", milestones),
+        ],
+    )
+}
+
 /// One check-in: its KPI readings, initiative updates and milestones reached.
 fn checkin(cx: &Cx, n: usize, loaded: &Loaded) -> Page {
     let plan = cx.plan;
     let urls = &cx.checkin_urls;
     let c = &plan.checkins[n];
-    let readings: Vec<Value> = c
-        .readings
-        .iter()
-        .map(|r| json!({ "kpi": refs::kpi(plan, r.kpi.to), "value": r.value, "note": r.note }))
-        .collect();
-    let updates: Vec<Value> = c
-        .updates
-        .iter()
-        .map(|u| json!({ "initiative": refs::initiative(plan, u.initiative.to), "status": u.status.as_str(), "progress": u.progress, "confidence": u.confidence, "forecast_end": u.forecast_end, "note": u.note }))
-        .collect();
-    let milestones: Vec<Value> = c
-        .milestones
-        .iter()
-        .map(|m| json!({ "initiative": refs::initiative(plan, m.initiative.to), "title": m.title, "done": m.done }))
-        .collect();
     let near = |i: Option<usize>| {
         i.and_then(|i| {
             plan.checkins
@@ -564,13 +719,10 @@ fn checkin(cx: &Cx, n: usize, loaded: &Loaded) -> Page {
                 .map(|c| json!({ "date": c.date, "url": urls[i] }))
         })
     };
+    let detail = with(checkin_detail(cx, c, loaded), [("url", json!(urls[n]))]);
     let vars = json!({
         "page": { "title": format!("Check-in {}", c.date), "section": "checkins" },
-        "checkin": {
-            "date": c.date, "author": c.author, "file": loaded.sources.path(c.loc.file), "url": urls[n],
-            "after_as_of": c.date > plan.settings.as_of,
-            "readings": readings, "updates": updates, "milestones": milestones,
-        },
+        "checkin": detail,
         "previous": near(n.checked_sub(1)),
         "next": near(Some(n + 1)),
     });
@@ -585,73 +737,104 @@ fn timeline(cx: &Cx) -> Value {
         .collect();
     let svg = (!all.is_empty())
         .then(|| figures::gantt(plan, cx.an, "Organization timeline", &all, &order));
-    let mut rows = all.clone();
+    let mut rows = all;
     let mut rank = vec![0; plan.departments.len()];
     for (i, d) in order.iter().enumerate() {
         rank[d.ix()] = i;
     }
+    // The id is borrowed, not cloned: the key is computed twice per comparison.
     rows.sort_by_key(|&i| {
-        (
-            rank[plan.initiative(i).department.ix()],
-            plan.initiative(i).start,
-            plan.initiative(i).id.clone(),
-        )
+        let init = plan.initiative(i);
+        (rank[init.department.ix()], init.start, init.id.as_str())
     });
-    json!({
-        "page": { "title": "Timeline", "section": "timeline" },
-        "charts": { "timeline": svg },
-        "initiatives": refs::list(rows, |i| initiative_summary(cx, i)),
-    })
+    obj([
+        ("page", page_meta("Timeline", "timeline")),
+        ("charts", obj([("timeline", Value::from(svg))])),
+        (
+            "initiatives",
+            refs::list(rows, |i| initiative_summary(cx, i)),
+        ),
+    ])
 }
 
 fn initiatives(cx: &Cx) -> Value {
-    let list = refs::list(
-        (0..cx.plan.initiatives.len()).map(InitiativeIx::from),
-        |i| initiative_summary(cx, i),
-    );
-    json!({ "page": { "title": "Initiatives", "section": "initiatives" }, "initiatives": list })
+    obj([
+        ("page", page_meta("Initiatives", "initiatives")),
+        (
+            "initiatives",
+            Value::Array(cx.summaries.initiatives.clone()),
+        ),
+    ])
 }
 
 fn initiative(cx: &Cx, i: InitiativeIx, loaded: &Loaded) -> Page {
-    let plan = cx.plan;
-    let init = plan.initiative(i);
-    let allocations: Vec<Value> = init
-        .allocations
-        .iter()
-        .map(|a| json!({ "person": refs::person(plan, a.person.to), "fte": a.fte, "from": a.from, "to": a.to }))
-        .collect();
-    let tasks: Vec<Value> = init
-        .tasks
-        .iter()
-        .map(|t| json!({ "title": t.title, "owner": refs::opt(&t.owner, |p| refs::person(plan, p)), "start": t.start, "end": t.end, "fte": t.fte }))
-        .collect();
-    let milestones: Vec<Value> = init
-        .milestones
-        .iter()
-        .map(|m| json!({ "title": m.title, "date": m.date }))
-        .collect();
-    let lines: Vec<Value> = cx.rel.initiative_lines[i.ix()]
-        .iter()
-        .map(|&l| budget_line(cx, l))
-        .collect();
+    let init = cx.plan.initiative(i);
     let mut vars = initiative_summary(cx, i);
-    let extra = json!({
-        "team": refs::opt(&init.team, |t| refs::team(plan, t)),
-        "goals": refs::refs(&init.goals, |g| refs::goal(plan, g)),
-        "objectives": refs::refs(&init.objectives, |o| refs::objective(plan, o)),
-        "kpis": refs::refs(&init.kpis, |k| refs::kpi(plan, k)),
-        "depends_on": refs::refs(&init.depends_on, |d| with_late(initiative_summary(cx, d), plan.initiative(d).end > init.start)),
-        "dependents": refs::list(cx.rel.dependents[i.ix()].iter().copied(), |d| with_late(initiative_summary(cx, d), init.end > plan.initiative(d).start)),
-        "collaborators": refs::refs(&init.collaborators, |d| refs::dept(plan, d)),
-        "allocations": allocations, "tasks": tasks, "milestones": milestones,
-        "budget_lines": lines,
-        "body": cx.body(&init.body, loaded),
-    });
-    merge(&mut vars, extra);
+    merge(&mut vars, initiative_details(cx, i, loaded));
     merge(&mut vars, initiative_progress(cx, i));
-    let vars =
-        json!({ "page": { "title": init.title, "section": "initiatives" }, "initiative": vars });
+    let vars = obj([
+        ("page", page_meta(&init.title, "initiatives")),
+        ("initiative", vars),
+    ]);
     page(&initiative_url(init), "initiative.html", vars)
+}
+
+/// What the plan says about an initiative beyond its summary. (Its `milestones` come from
+/// `initiative_progress`, which adds whether and when each was reached.)
+fn initiative_details(cx: &Cx, i: InitiativeIx, loaded: &Loaded) -> Value {
+    let (plan, init) = (cx.plan, cx.plan.initiative(i));
+    let allocations = refs::list(init.allocations.iter(), |a| {
+        with(
+            json!({ "fte": a.fte, "from": a.from, "to": a.to }),
+            [("person", cx.refs.person(a.person.to))],
+        )
+    });
+    let tasks = refs::list(init.tasks.iter(), |t| {
+        with(
+            json!({ "title": t.title, "start": t.start, "end": t.end, "fte": t.fte }),
+            [("owner", refs::opt(&t.owner, |p| cx.refs.person(p)))],
+        )
+    });
+    obj([
+        ("team", refs::opt(&init.team, |t| cx.refs.team(t))),
+        ("goals", refs::refs(&init.goals, |g| cx.refs.goal(g))),
+        (
+            "objectives",
+            refs::refs(&init.objectives, |o| cx.refs.objective(o)),
+        ),
+        ("kpis", refs::refs(&init.kpis, |k| cx.refs.kpi(k))),
+        (
+            "depends_on",
+            refs::refs(&init.depends_on, |d| {
+                with_late(
+                    initiative_summary(cx, d),
+                    plan.initiative(d).end > init.start,
+                )
+            }),
+        ),
+        (
+            "dependents",
+            refs::list(cx.rel.dependents[i.ix()].iter().copied(), |d| {
+                with_late(
+                    initiative_summary(cx, d),
+                    init.end > plan.initiative(d).start,
+                )
+            }),
+        ),
+        (
+            "collaborators",
+            refs::refs(&init.collaborators, |d| cx.refs.dept(d)),
+        ),
+        ("allocations", allocations),
+        ("tasks", tasks),
+        (
+            "budget_lines",
+            refs::list(cx.rel.initiative_lines[i.ix()].iter().copied(), |l| {
+                budget_line(cx, l)
+            }),
+        ),
+        ("body", Value::String(cx.body(&init.body, loaded))),
+    ])
 }
 
 /// Status, progress, slips, schedule and history of an initiative, from the analysis.
@@ -660,52 +843,69 @@ fn initiative_progress(cx: &Cx, i: InitiativeIx) -> Value {
     let fig = &an.initiatives[i.ix()];
     let sched = &an.schedule.initiatives[i.ix()];
     let st = &fig.status;
-    let milestones: Vec<Value> = fig
-        .milestones
-        .iter()
-        .map(|m| json!({ "title": m.title, "date": m.date, "reached": m.reached, "slip_days": m.slip_days, "missed": m.missed }))
-        .collect();
-    let history: Vec<Value> = fig
-        .history
-        .iter()
-        .rev()
-        .map(|u| json!({ "date": u.date, "status": u.state.as_str(), "progress": u.progress, "confidence": u.confidence, "forecast_end": u.forecast_end, "note": u.note, "author": u.author }))
-        .collect();
-    json!({
-        "status_detail": {
-            "update_date": st.update_date, "progress": st.progress, "expected_progress": st.expected_progress,
-            "confidence": st.confidence, "forecast_end": st.forecast_end, "slip_days": st.slip_days, "note": st.note,
-            "done_on": fig.done_on,
-        },
-        "schedule": {
-            "slack_days": sched.slack_days, "incoming_slack_days": sched.incoming_slack_days,
-            "on_critical_path": sched.on_critical_path,
-            "upstream": refs::list(sched.upstream.iter().copied(), |u| refs::initiative(plan, u)),
-            "downstream": refs::list(sched.downstream.iter().copied(), |d| refs::initiative(plan, d)),
-        },
-        "milestones": milestones,
-        "history": history,
-        "history_chart": figures::progress_history(plan, an, i),
-    })
+    let milestones = refs::list(
+        fig.milestones.iter(),
+        |m| json!({ "title": m.title, "date": m.date, "reached": m.reached, "slip_days": m.slip_days, "missed": m.missed }),
+    );
+    let history = refs::list(
+        fig.history.iter().rev(),
+        |u| json!({ "date": u.date, "status": u.state.as_str(), "progress": u.progress, "confidence": u.confidence, "forecast_end": u.forecast_end, "note": u.note, "author": u.author }),
+    );
+    let schedule = with(
+        json!({ "slack_days": sched.slack_days, "incoming_slack_days": sched.incoming_slack_days, "on_critical_path": sched.on_critical_path }),
+        [
+            (
+                "upstream",
+                refs::list(sched.upstream.iter().copied(), |u| cx.refs.initiative(u)),
+            ),
+            (
+                "downstream",
+                refs::list(sched.downstream.iter().copied(), |d| cx.refs.initiative(d)),
+            ),
+        ],
+    );
+    obj([
+        (
+            "status_detail",
+            json!({
+                "update_date": st.update_date, "progress": st.progress, "expected_progress": st.expected_progress,
+                "confidence": st.confidence, "forecast_end": st.forecast_end, "slip_days": st.slip_days, "note": st.note,
+                "done_on": fig.done_on,
+            }),
+        ),
+        ("schedule", schedule),
+        ("milestones", milestones),
+        ("history", history),
+        (
+            "history_chart",
+            Value::from(figures::progress_history(plan, an, i)),
+        ),
+    ])
 }
 
 /// Mark a dependency edge whose dependency ends on or after its dependent starts.
-fn with_late(mut v: Value, late: bool) -> Value {
-    merge(&mut v, json!({ "late": late }));
-    v
+fn with_late(v: Value, late: bool) -> Value {
+    with(v, [("late", Value::Bool(late))])
 }
 
 pub fn budget_line(cx: &Cx, l: usize) -> Value {
-    let plan = cx.plan;
-    let line = &plan.budget_lines[l];
+    let line = &cx.plan.budget_lines[l];
     let fig = &cx.an.budget.lines[l];
-    json!({
-        "department": refs::dept(plan, line.department),
+    let scalars = json!({
         "category": line.category, "item": line.item,
-        "initiative": refs::opt(&line.initiative, |i| refs::initiative(plan, i)),
         "period": line.period, "period_start": line.period.start.to_string(),
         "planned": line.planned, "forecast": fig.forecast, "forecast_defaulted": fig.forecast_defaulted, "actual": line.actual,
-    })
+    });
+    with(
+        scalars,
+        [
+            ("department", cx.refs.dept(line.department)),
+            (
+                "initiative",
+                refs::opt(&line.initiative, |i| cx.refs.initiative(i)),
+            ),
+        ],
+    )
 }
 
 /// Planned, forecast and actual as templates show them, with the forecast variance.
@@ -718,9 +918,7 @@ pub fn totals(t: &Totals) -> Value {
 }
 
 fn labelled(label: &str, t: &Totals) -> Value {
-    let mut v = totals(t);
-    merge(&mut v, json!({ "label": label }));
-    v
+    with(totals(t), [("label", Value::from(label))])
 }
 
 fn breakdown(b: &Breakdown) -> (Value, Value) {
@@ -753,11 +951,16 @@ fn dept_charts(cx: &Cx, d: DeptIx, initiatives: &[InitiativeIx]) -> Value {
         .filter(|c| c.department == d)
         .map(|c| (c.period.clone(), c.amount))
         .collect();
-    json!({
-        "timeline": timeline,
-        "budget_period": has_budget.then(|| figures::budget_by_period(plan, &format!("{name}: budget by quarter"), sub, &caps)),
-        "budget_category": has_budget.then(|| figures::budget_by_category(plan, &format!("{name}: budget by category"), sub)),
-    })
+    let by_period = has_budget.then(|| {
+        figures::budget_by_period(plan, &format!("{name}: budget by quarter"), sub, &caps)
+    });
+    let by_category = has_budget
+        .then(|| figures::budget_by_category(plan, &format!("{name}: budget by category"), sub));
+    obj([
+        ("timeline", Value::from(timeline)),
+        ("budget_period", Value::from(by_period)),
+        ("budget_category", Value::from(by_category)),
+    ])
 }
 
 fn dept_budget(cx: &Cx, d: DeptIx) -> Value {
@@ -766,179 +969,291 @@ fn dept_budget(cx: &Cx, d: DeptIx) -> Value {
         return Value::Null;
     }
     let (by_period, by_category) = breakdown(&b.subtree);
-    let caps: Vec<Value> = cx
-        .an
-        .budget
-        .caps
-        .iter()
-        .filter(|c| c.department == d)
-        .map(|c| json!({ "period": c.period, "amount": c.amount, "planned": c.planned, "headroom": c.amount - c.planned, "exceeded": c.exceeded }))
-        .collect();
-    json!({
-        "own": totals(&b.own.totals), "total": totals(&b.subtree.totals),
-        "lines": b.lines.iter().map(|&l| budget_line(cx, l)).collect::<Vec<_>>(),
-        "by_period": by_period, "by_category": by_category, "caps": caps,
-    })
+    let caps = refs::list(
+        cx.an.budget.caps.iter().filter(|c| c.department == d),
+        |c| json!({ "period": c.period, "amount": c.amount, "planned": c.planned, "headroom": c.amount - c.planned, "exceeded": c.exceeded }),
+    );
+    obj([
+        ("own", totals(&b.own.totals)),
+        ("total", totals(&b.subtree.totals)),
+        (
+            "lines",
+            refs::list(b.lines.iter().copied(), |l| budget_line(cx, l)),
+        ),
+        ("by_period", by_period),
+        ("by_category", by_category),
+        ("caps", caps),
+    ])
 }
 
 fn budget_overview(cx: &Cx) -> Value {
-    let b = &cx.an.budget;
+    let (plan, b) = (cx.plan, &cx.an.budget);
+    let page = page_meta("Budget", "budget");
+    if b.org.totals.lines == 0 {
+        return obj([
+            ("page", page),
+            ("budget", Value::Null),
+            ("charts", json!({})),
+        ]);
+    }
     let (by_period, by_category) = breakdown(&b.org);
-    let by_department: Vec<Value> = tree_order(cx.plan)
-        .into_iter()
-        .map(|d| {
-            let dept = cx.plan.department(d);
-            let db = &b.departments[d.ix()];
-            json!({ "name": dept.name, "url": dept_url(dept), "depth": cx.plan.ancestors(d).len() - 1, "own": totals(&db.own.totals), "total": totals(&db.subtree.totals) })
-        })
-        .collect();
-    let budget = if b.org.totals.lines == 0 {
-        Value::Null
-    } else {
-        json!({ "total": totals(&b.org.totals), "by_period": by_period, "by_category": by_category, "by_department": by_department })
-    };
-    let charts = if b.org.totals.lines == 0 {
-        json!({})
-    } else {
-        let plan = cx.plan;
-        json!({
-            "budget_department": figures::budget_by_department(plan, cx.an, "Budget by department", &tree_order(plan)),
-            "budget_category": figures::budget_by_category(plan, "Budget by category", &b.org),
-            "budget_period": figures::budget_by_period(plan, "Budget by quarter", &b.org, &[]),
-        })
-    };
-    json!({ "page": { "title": "Budget", "section": "budget" }, "budget": budget, "charts": charts })
+    let by_department = refs::list(tree_order(plan), |d| {
+        let (dept, db) = (plan.department(d), &b.departments[d.ix()]);
+        with(
+            json!({ "name": dept.name, "url": dept_url(dept), "depth": plan.ancestors(d).len() - 1 }),
+            [
+                ("own", totals(&db.own.totals)),
+                ("total", totals(&db.subtree.totals)),
+            ],
+        )
+    });
+    let budget = obj([
+        ("total", totals(&b.org.totals)),
+        ("by_period", by_period),
+        ("by_category", by_category),
+        ("by_department", by_department),
+    ]);
+    let charts = obj([
+        (
+            "budget_department",
+            Value::from(figures::budget_by_department(
+                plan,
+                cx.an,
+                "Budget by department",
+                &tree_order(plan),
+            )),
+        ),
+        (
+            "budget_category",
+            Value::from(figures::budget_by_category(
+                plan,
+                "Budget by category",
+                &b.org,
+            )),
+        ),
+        (
+            "budget_period",
+            Value::from(figures::budget_by_period(
+                plan,
+                "Budget by quarter",
+                &b.org,
+                &[],
+            )),
+        ),
+    ]);
+    obj([("page", page), ("budget", budget), ("charts", charts)])
 }
 
 fn objective_summary(cx: &Cx, o: ObjectiveIx) -> Value {
-    let plan = cx.plan;
-    let obj = plan.objective(o);
-    json!({
-        "id": obj.id, "title": obj.title, "url": objective_url(obj), "period": obj.period,
-        "department": refs::dept(plan, obj.department),
-        "team": refs::opt(&obj.team, |t| refs::team(plan, t)),
-        "goals": refs::refs(&obj.goals, |g| refs::goal(plan, g)),
-        "key_results": obj.key_results.iter().map(|kr| json!({ "kpi": refs::kpi(plan, kr.kpi.to), "target": kr.target })).collect::<Vec<_>>(),
+    cx.summaries.objectives[o.ix()].clone()
+}
+
+fn build_objective_summary(cx: &Cx, o: ObjectiveIx) -> Value {
+    let ob = cx.plan.objective(o);
+    let key_results = refs::list(ob.key_results.iter(), |kr| {
+        with(
+            json!({ "target": kr.target }),
+            [("kpi", cx.refs.kpi(kr.kpi.to))],
+        )
+    });
+    let scalars = json!({
+        "id": ob.id, "title": ob.title, "url": objective_url(ob), "period": ob.period,
         "progress": cx.an.rollups.objectives[o.ix()].progress,
-    })
+    });
+    with(
+        scalars,
+        [
+            ("department", cx.refs.dept(ob.department)),
+            ("team", refs::opt(&ob.team, |t| cx.refs.team(t))),
+            ("goals", refs::refs(&ob.goals, |g| cx.refs.goal(g))),
+            ("key_results", key_results),
+        ],
+    )
 }
 
 fn objective(cx: &Cx, o: ObjectiveIx) -> Page {
-    let obj = cx.plan.objective(o);
-    let vars = json!({
-        "page": { "title": obj.title, "section": "departments" },
-        "objective": objective_summary(cx, o),
-        "initiatives": refs::list(cx.rel.objective_initiatives[o.ix()].iter().copied(), |i| initiative_summary(cx, i)),
-        "rollup": rollup(&cx.an.rollups.objectives[o.ix()].rows, cx.an.rollups.objectives[o.ix()].progress),
-    });
-    page(&objective_url(obj), "objective.html", vars)
+    let ob = cx.plan.objective(o);
+    let fig = &cx.an.rollups.objectives[o.ix()];
+    let vars = obj([
+        ("page", page_meta(&ob.title, "departments")),
+        ("objective", objective_summary(cx, o)),
+        (
+            "initiatives",
+            refs::list(cx.rel.objective_initiatives[o.ix()].iter().copied(), |i| {
+                initiative_summary(cx, i)
+            }),
+        ),
+        ("rollup", rollup(&fig.rows, fig.progress)),
+    ]);
+    page(&objective_url(ob), "objective.html", vars)
 }
 
 fn kpi_summary(cx: &Cx, k: KpiIx) -> Value {
-    let plan = cx.plan;
-    let kpi = plan.kpi(k);
+    cx.summaries.kpis[k.ix()].clone()
+}
+
+fn build_kpi_summary(cx: &Cx, k: KpiIx) -> Value {
+    let kpi = cx.plan.kpi(k);
     let st = &cx.an.kpis[k.ix()].status;
-    json!({
+    let scalars = json!({
         "id": kpi.id, "name": kpi.name, "url": kpi_url(kpi), "unit": kpi.unit,
         "direction": kpi.direction, "kind": kpi.kind, "frequency": kpi.frequency,
-        "owner": refs::opt(&kpi.owner, |p| refs::person(plan, p)),
-        "goal": refs::opt(&kpi.goal, |g| refs::goal(plan, g)),
-        "department": kpi.department.map(|d| refs::dept(plan, d)),
         "status": st.state.as_str(),
         "latest": st.value.map(|v| json!({ "value": v, "date": st.reading_date })),
         "stale": st.stale,
         "status_detail": st,
-    })
+    });
+    with(
+        scalars,
+        [
+            ("owner", refs::opt(&kpi.owner, |p| cx.refs.person(p))),
+            ("goal", refs::opt(&kpi.goal, |g| cx.refs.goal(g))),
+            (
+                "department",
+                kpi.department.map_or(Value::Null, |d| cx.refs.dept(d)),
+            ),
+        ],
+    )
 }
 
 fn kpis(cx: &Cx) -> Value {
-    let list = refs::list((0..cx.plan.kpis.len()).map(KpiIx::from), |k| {
-        kpi_summary(cx, k)
-    });
-    json!({ "page": { "title": "KPIs", "section": "kpis" }, "kpis": list })
+    obj([
+        ("page", page_meta("KPIs", "kpis")),
+        ("kpis", Value::Array(cx.summaries.kpis.clone())),
+    ])
 }
 
 fn kpi(cx: &Cx, k: KpiIx) -> Page {
-    let plan = cx.plan;
+    let (plan, rel) = (cx.plan, &cx.rel);
     let kpi = plan.kpi(k);
+    let readings = refs::list(rel.kpi_readings[k.ix()].iter(), |&(c, r)| {
+        let (c, r) = (&plan.checkins[c], &plan.checkins[c].readings[r]);
+        json!({ "date": c.date, "value": r.value, "note": r.note })
+    });
+    let history = refs::list(
+        cx.an.kpis[k.ix()].history.iter().rev(),
+        |h| json!({ "date": h.date, "status": h.state.as_str(), "value": h.value }),
+    );
     let mut vars = kpi_summary(cx, k);
-    let readings: Vec<Value> = plan
-        .checkins
-        .iter()
-        .flat_map(|c| {
-            c.readings
-                .iter()
-                .filter(|r| r.kpi.to == k)
-                .map(move |r| json!({ "date": c.date, "value": r.value, "note": r.note }))
-        })
-        .collect();
     merge(
         &mut vars,
         json!({
             "baseline": kpi.baseline.as_ref().map(|b| json!({ "value": b.value, "date": b.date })),
             "targets": kpi.targets.iter().map(|t| json!({ "period": t.period, "value": t.value })).collect::<Vec<_>>(),
             "tolerance": kpi.tolerance,
-            "readings": readings,
-            "chart": figures::kpi(plan, cx.an, k),
-            "history": cx.an.kpis[k.ix()].history.iter().rev().map(|h| json!({ "date": h.date, "status": h.state.as_str(), "value": h.value })).collect::<Vec<_>>(),
-            "initiatives": refs::list(cx.rel.kpi_initiatives[k.ix()].iter().copied(), |i| refs::initiative(plan, i)),
-            "objectives": refs::list(cx.rel.kpi_objectives[k.ix()].iter().copied(), |o| refs::objective(plan, o)),
         }),
     );
-    let vars = json!({ "page": { "title": kpi.name, "section": "kpis" }, "kpi": vars });
+    merge(
+        &mut vars,
+        obj([
+            ("readings", readings),
+            ("chart", Value::from(figures::kpi(plan, cx.an, k))),
+            ("history", history),
+            (
+                "initiatives",
+                refs::list(rel.kpi_initiatives[k.ix()].iter().copied(), |i| {
+                    cx.refs.initiative(i)
+                }),
+            ),
+            (
+                "objectives",
+                refs::list(rel.kpi_objectives[k.ix()].iter().copied(), |o| {
+                    cx.refs.objective(o)
+                }),
+            ),
+        ]),
+    );
+    let vars = obj([("page", page_meta(&kpi.name, "kpis")), ("kpi", vars)]);
     page(&kpi_url(kpi), "kpi.html", vars)
 }
 
 fn person_summary(cx: &Cx, p: PersonIx) -> Value {
-    let plan = cx.plan;
-    let person = plan.person(p);
-    json!({
+    cx.summaries.people[p.ix()].clone()
+}
+
+fn build_person_summary(cx: &Cx, p: PersonIx) -> Value {
+    let person = cx.plan.person(p);
+    let scalars = json!({
         "id": person.id, "name": person.name, "url": person_url(person), "role": person.role,
-        "department": refs::opt(&person.department, |d| refs::dept(plan, d)),
-        "team": refs::opt(&person.team, |t| refs::team(plan, t)),
         "capacity": person.capacity, "email": person.email,
-    })
+    });
+    with(
+        scalars,
+        [
+            (
+                "department",
+                refs::opt(&person.department, |d| cx.refs.dept(d)),
+            ),
+            ("team", refs::opt(&person.team, |t| cx.refs.team(t))),
+        ],
+    )
 }
 
 fn people(cx: &Cx) -> Value {
-    let list = refs::list((0..cx.plan.people.len()).map(PersonIx::from), |p| {
-        person_summary(cx, p)
-    });
-    json!({ "page": { "title": "People", "section": "people" }, "people": list })
+    obj([
+        ("page", page_meta("People", "people")),
+        ("people", Value::Array(cx.summaries.people.clone())),
+    ])
 }
 
 fn person(cx: &Cx, p: PersonIx) -> Page {
-    let plan = cx.plan;
+    let (plan, rel) = (cx.plan, &cx.rel);
     let person = plan.person(p);
-    let tasks: Vec<Value> = cx.rel.person_tasks[p.ix()]
-        .iter()
-        .map(|&(i, t)| {
-            let task = &plan.initiative(i).tasks[t];
-            json!({ "title": task.title, "initiative": refs::initiative(plan, i), "start": task.start, "end": task.end, "fte": task.fte })
-        })
-        .collect();
-    let allocations: Vec<Value> = cx.rel.person_allocations[p.ix()]
-        .iter()
-        .map(|&(i, a)| {
-            let al = &plan.initiative(i).allocations[a];
-            json!({ "initiative": refs::initiative(plan, i), "fte": al.fte, "from": al.from, "to": al.to })
-        })
-        .collect();
+    let tasks = refs::list(rel.person_tasks[p.ix()].iter(), |&(i, t)| {
+        let task = &plan.initiative(i).tasks[t];
+        with(
+            json!({ "title": task.title, "start": task.start, "end": task.end, "fte": task.fte }),
+            [("initiative", cx.refs.initiative(i))],
+        )
+    });
+    let allocations = refs::list(rel.person_allocations[p.ix()].iter(), |&(i, a)| {
+        let al = &plan.initiative(i).allocations[a];
+        with(
+            json!({ "fte": al.fte, "from": al.from, "to": al.to }),
+            [("initiative", cx.refs.initiative(i))],
+        )
+    });
     let mut vars = person_summary(cx, p);
     merge(
         &mut vars,
-        json!({
-            "heads": refs::list(cx.rel.person_heads[p.ix()].iter().copied(), |d| refs::dept(plan, d)),
-            "leads": refs::list(cx.rel.person_leads[p.ix()].iter().copied(), |t| refs::team(plan, t)),
-            "goals": refs::list(cx.rel.person_goals[p.ix()].iter().copied(), |g| refs::goal(plan, g)),
-            "kpis": refs::list(cx.rel.person_kpis[p.ix()].iter().copied(), |k| refs::kpi(plan, k)),
-            "initiatives": refs::list(cx.rel.person_initiatives[p.ix()].iter().copied(), |i| initiative_summary(cx, i)),
-            "tasks": tasks,
-            "allocations": allocations,
-            "load": person_load(cx, p),
-        }),
+        obj([
+            (
+                "heads",
+                refs::list(rel.person_heads[p.ix()].iter().copied(), |d| {
+                    cx.refs.dept(d)
+                }),
+            ),
+            (
+                "leads",
+                refs::list(rel.person_leads[p.ix()].iter().copied(), |t| {
+                    cx.refs.team(t)
+                }),
+            ),
+            (
+                "goals",
+                refs::list(rel.person_goals[p.ix()].iter().copied(), |g| {
+                    cx.refs.goal(g)
+                }),
+            ),
+            (
+                "kpis",
+                refs::list(rel.person_kpis[p.ix()].iter().copied(), |k| cx.refs.kpi(k)),
+            ),
+            (
+                "initiatives",
+                refs::list(rel.person_initiatives[p.ix()].iter().copied(), |i| {
+                    initiative_summary(cx, i)
+                }),
+            ),
+            ("tasks", tasks),
+            ("allocations", allocations),
+            ("load", person_load(cx, p)),
+        ]),
     );
-    let vars = json!({ "page": { "title": person.name, "section": "people" }, "person": vars });
+    let vars = obj([
+        ("page", page_meta(&person.name, "people")),
+        ("person", vars),
+    ]);
     page(&person_url(person), "person.html", vars)
 }
 
@@ -978,5 +1293,12 @@ fn person_load(cx: &Cx, p: PersonIx) -> Value {
             |r| json!({ "first": r.first.to_string(), "last": r.last.to_string(), "peak": r.peak }),
         )
         .collect();
-    json!({ "months": months, "over": over, "chart": figures::person_load(cx.plan, cx.an, p) })
+    obj([
+        ("months", Value::Array(months)),
+        ("over", Value::Array(over)),
+        (
+            "chart",
+            Value::from(figures::person_load(cx.plan, cx.an, p)),
+        ),
+    ])
 }

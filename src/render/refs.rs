@@ -54,6 +54,80 @@ pub fn initiative(plan: &Plan, i: InitiativeIx) -> Value {
     json!({ "id": i.id, "title": i.title, "url": initiative_url(i) })
 }
 
+/// Every entity's reference, built once per build: a page that lists a thousand initiatives
+/// clones a thousand small objects instead of formatting their URLs and copying their titles
+/// again. Indexed like the plan's vectors.
+#[derive(Default)]
+pub struct Refs {
+    goals: Vec<Value>,
+    people: Vec<Value>,
+    depts: Vec<Value>,
+    teams: Vec<Value>,
+    kpis: Vec<Value>,
+    objectives: Vec<Value>,
+    initiatives: Vec<Value>,
+}
+
+/// One value per index `0..n`.
+fn each<I: From<usize>>(n: usize, f: impl Fn(I) -> Value) -> Vec<Value> {
+    (0..n).map(|i| f(I::from(i))).collect()
+}
+
+impl Refs {
+    pub fn new(plan: &Plan) -> Refs {
+        Refs {
+            goals: each(plan.goals.len(), |g| goal(plan, g)),
+            people: each(plan.people.len(), |p| person(plan, p)),
+            depts: each(plan.departments.len(), |d| dept(plan, d)),
+            teams: each(plan.teams.len(), |t| team(plan, t)),
+            kpis: each(plan.kpis.len(), |k| kpi(plan, k)),
+            objectives: each(plan.objectives.len(), |o| objective(plan, o)),
+            initiatives: each(plan.initiatives.len(), |i| initiative(plan, i)),
+        }
+    }
+    pub fn goal(&self, g: GoalIx) -> Value {
+        self.goals[g.ix()].clone()
+    }
+    pub fn person(&self, p: PersonIx) -> Value {
+        self.people[p.ix()].clone()
+    }
+    pub fn dept(&self, d: DeptIx) -> Value {
+        self.depts[d.ix()].clone()
+    }
+    pub fn team(&self, t: TeamIx) -> Value {
+        self.teams[t.ix()].clone()
+    }
+    pub fn kpi(&self, k: KpiIx) -> Value {
+        self.kpis[k.ix()].clone()
+    }
+    pub fn objective(&self, o: ObjectiveIx) -> Value {
+        self.objectives[o.ix()].clone()
+    }
+    pub fn initiative(&self, i: InitiativeIx) -> Value {
+        self.initiatives[i.ix()].clone()
+    }
+}
+
+/// An object of the given fields. Unlike `json!`, which serializes every value it is given
+/// again (a deep copy of a `Value`, of a chart's SVG string, of a whole list), this moves the
+/// values in: use it for fields that are already `Value`s.
+pub fn obj<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Object(
+        fields
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
+}
+
+/// `base` (an object, typically the scalar fields from `json!`) with `fields` moved in.
+pub fn with<const N: usize>(mut base: Value, fields: [(&str, Value); N]) -> Value {
+    if let Value::Object(m) = &mut base {
+        m.extend(fields.into_iter().map(|(k, v)| (k.to_string(), v)));
+    }
+    base
+}
+
 pub fn opt<I: Copy>(r: &Option<Ref<I>>, f: impl Fn(I) -> Value) -> Value {
     r.as_ref().map_or(Value::Null, |r| f(r.to))
 }

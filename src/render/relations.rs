@@ -30,6 +30,8 @@ pub struct Relations {
     pub person_allocations: Vec<Vec<(InitiativeIx, usize)>>,
     /// Budget lines (indices into `plan.budget_lines`) naming the initiative.
     pub initiative_lines: Vec<Vec<usize>>,
+    /// (check-in index, reading index) of the KPI's readings, in check-in order.
+    pub kpi_readings: Vec<Vec<(usize, usize)>>,
 }
 
 fn table<T>(n: usize) -> Vec<Vec<T>> {
@@ -68,6 +70,7 @@ impl Relations {
             person_tasks: table(np),
             person_allocations: table(np),
             initiative_lines: table(ni),
+            kpi_readings: table(nk),
         };
         r.add_initiatives(plan);
         r.add_others(plan);
@@ -164,6 +167,11 @@ impl Relations {
         for (l, line) in plan.budget_lines.iter().enumerate() {
             if let Some(i) = &line.initiative {
                 self.initiative_lines[i.to.ix()].push(l);
+            }
+        }
+        for (c, checkin) in plan.checkins.iter().enumerate() {
+            for (r, reading) in checkin.readings.iter().enumerate() {
+                self.kpi_readings[reading.kpi.to.ix()].push((c, r));
             }
         }
     }
