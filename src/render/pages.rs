@@ -635,7 +635,6 @@ fn build_initiative_summary(cx: &Cx, i: InitiativeIx) -> Value {
     )
 }
 
-/// The check-in log, newest first; every entry links the entities it reports on.
 /// Where each check-in's page is, in plan order: `checkins/<date>.html`, with `-2`, `-3`… for
 /// a second and third check-in on the same date (so a link by date finds the first).
 pub fn checkin_urls(plan: &Plan) -> Vec<String> {
