@@ -317,6 +317,13 @@ fn swap_in(out: &Path, fresh: &Path, aside: &Path) -> Result<(), WriteError> {
 /// (unlinks within one folder take that folder's lock, so the parallelism is across the
 /// site's sections), then the folder itself.
 fn remove_tree(root: &Path) -> Result<(), WriteError> {
+    // An output given as a symlink was renamed aside as the link itself: remove the link, never
+    // what it points to.
+    match fs::symlink_metadata(root) {
+        Ok(meta) if !meta.is_dir() => return fs::remove_file(root).map_err(io_at(root)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        _ => {}
+    }
     let entries = match fs::read_dir(root) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
@@ -339,6 +346,26 @@ fn remove_tree(root: &Path) -> Result<(), WriteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn an_output_that_is_a_symlink_is_replaced_without_emptying_its_target() {
+        let d = tmp("symlink");
+        let target = d.join("target-site");
+        write_site(&target, &site(&[("index.html", "one"), ("a/b.html", "b")])).unwrap();
+        let link = d.join("link");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_site(&link, &site(&[("index.html", "two")])).unwrap();
+        assert_eq!(fs::read_to_string(link.join("index.html")).unwrap(), "two");
+        assert_eq!(fs::read_to_string(target.join("a/b.html")).unwrap(), "b");
+        assert!(!sibling(&link, "old").exists());
+        // And the next build works too.
+        write_site(&link, &site(&[("index.html", "three")])).unwrap();
+        assert_eq!(
+            fs::read_to_string(link.join("index.html")).unwrap(),
+            "three"
+        );
+    }
 
     fn tmp(name: &str) -> PathBuf {
         let d =

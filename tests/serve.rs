@@ -512,6 +512,30 @@ fn a_broken_file_shows_the_overlay_until_fixed() {
 }
 
 #[test]
+fn a_template_that_fails_only_when_rendering_shows_the_overlay_until_fixed() {
+    let (_tmp, plan) = starter("template");
+    let server = Server::start(&plan, &[]);
+    let mut events = server.events();
+    let templates = plan.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    // Parses, but fails on every goal page: `goal.nope` is undefined.
+    atomic_save(
+        &templates.join("goal.html"),
+        "{% extends \"base.html\" %}{% block content %}{{ goal.nope.deeper }}{% endblock content %}",
+    );
+    events.next();
+    let page = server.wait_page("/strategy.html", |r| r.text().contains("plansite-overlay"));
+    assert!(page.text().contains("goal.html"), "{}", page.text());
+    atomic_save(
+        &templates.join("goal.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ goal.title }}</h1>{% endblock content %}",
+    );
+    events.next();
+    let page = server.wait_page("/strategy.html", |r| !r.text().contains("plansite-overlay"));
+    assert!(!page.text().contains("plansite-overlay"));
+}
+
+#[test]
 fn a_first_build_that_fails_serves_an_error_page_until_fixed() {
     let (_tmp, plan) = starter("first");
     replace_in(&plan.join("plan.toml"), "currency = \"EUR\"", "currency = ");

@@ -182,9 +182,6 @@ pub fn human(
         .flat_map(|d| d.loc.iter().chain(d.related.iter().map(|(l, _)| l)))
         .map(|l| l.file)
         .collect();
-    if shown.is_empty() {
-        return Ok(());
-    }
     let mut files = SimpleFiles::new();
     for (id, f) in sources.iter() {
         let text = if shown.contains(&id) {
@@ -351,6 +348,22 @@ mod tests {
         assert!(!use_color(ColorChoice::Auto, false, None));
         assert!(use_color(ColorChoice::Always, false, Some("1")));
         assert!(!use_color(ColorChoice::Never, true, None));
+    }
+
+    #[test]
+    fn a_diagnostic_with_no_place_is_still_printed() {
+        let d = Diagnostic {
+            code: crate::diag::codes::TEMPLATE,
+            message: "template `goal.html` failed".into(),
+            loc: None,
+            help: Some("fix the template".into()),
+            related: Vec::new(),
+        };
+        let mut out = termcolor::NoColor::new(Vec::new());
+        human(&mut out, &[&d], &Sources::default(), Path::new(".")).unwrap();
+        let text = String::from_utf8(out.into_inner()).unwrap();
+        assert!(text.contains("template `goal.html` failed"), "{text}");
+        assert!(text.contains("fix the template"), "{text}");
     }
 
     #[test]

@@ -221,7 +221,8 @@ impl Renderer<'_> {
     }
 }
 
-fn export_error(e: impl std::fmt::Display) -> Diagnostic {
+/// A data export that could not be made, as a diagnostic.
+pub fn export_error(e: impl std::fmt::Display) -> Diagnostic {
     Diagnostic {
         code: crate::diag::codes::TEMPLATE,
         message: format!("could not write the data export: {e}"),

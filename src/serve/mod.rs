@@ -120,7 +120,10 @@ impl State {
         );
         drop(guard);
         // Freeing a large plan takes tens of milliseconds; the browser need not wait for it.
-        std::thread::spawn(move || drop(old));
+        // When no thread can be started, spawn drops the closure, and the old site, right here.
+        let _ = std::thread::Builder::new()
+            .name("free-old-site".into())
+            .spawn(move || drop(old));
         self.hub.broadcast(generation);
         generation
     }

@@ -51,10 +51,14 @@ impl LiveSite {
             Renderer::new(plan, an, &p.loaded).map_err(Some)
         });
         match cell {
-            Ok(cell) => Ok(LiveSite {
-                cell: Some(cell),
-                made: Mutex::new(HashMap::new()),
-            }),
+            Ok(cell) => {
+                let site = LiveSite {
+                    cell: Some(cell),
+                    made: Mutex::new(HashMap::new()),
+                };
+                site.render_all_if_themed()?;
+                Ok(site)
+            }
             Err((_, None)) => Err(Unrenderable::NoModel),
             Err((project, Some(diags))) => Err(Unrenderable::Theme(
                 diags
@@ -62,6 +66,37 @@ impl LiveSite {
                     .map(|d| Problem::from_diagnostic(d, &project.loaded.sources))
                     .collect(),
             )),
+        }
+    }
+
+    /// A plan with its own templates may have one that fails only when a page is rendered. Then
+    /// every page is rendered now, so that the failure shows as a failed build, with the
+    /// overlay over the last good site, as `plansite build` would fail. The built-in templates
+    /// are tested with the project and are rendered lazily.
+    fn render_all_if_themed(&self) -> Result<(), Unrenderable> {
+        let Some(cell) = &self.cell else {
+            return Ok(());
+        };
+        let project = cell.borrow_owner();
+        let themed = project.loaded.assets.iter().any(|(_, kind, _)| {
+            matches!(
+                kind,
+                crate::load::FileKind::Template { .. } | crate::load::FileKind::Theme { .. }
+            )
+        });
+        if !themed {
+            return Ok(());
+        }
+        match cell.borrow_dependent().render_all(self) {
+            Ok(_) => Ok(()),
+            Err(crate::render::Failure::Plan(diags)) | Err(crate::render::Failure::Sink(diags)) => {
+                Err(Unrenderable::Theme(
+                    diags
+                        .iter()
+                        .map(|d| Problem::from_diagnostic(d, &project.loaded.sources))
+                        .collect(),
+                ))
+            }
         }
     }
 
@@ -96,5 +131,19 @@ impl LiveSite {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Vec<u8>>>> {
         self.made.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Rendering every page ahead of requests fills the cache.
+impl crate::render::Sink for LiveSite {
+    type Error = Vec<crate::Diagnostic>;
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Self::Error> {
+        self.lock().insert(path.to_string(), Arc::new(bytes));
+        Ok(())
+    }
+    fn put_with(&self, path: &str, write: crate::render::Writer) -> Result<(), Self::Error> {
+        let mut bytes = Vec::new();
+        write(&mut bytes).map_err(|e| vec![crate::render::export_error(e)])?;
+        self.put(path, bytes)
     }
 }
