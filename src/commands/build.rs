@@ -50,17 +50,21 @@ pub fn run(plan: &Path, output: Option<&Path>, timings: bool, quiet: bool) -> u8
         }
     };
     t.lap("load");
-    let project = crate::check_loaded(loaded);
+    let mut project = crate::check_loaded(loaded);
     t.lap("parse, check, analyze");
     crate::check::report::print_human(&project.loaded.sources, &project.diagnostics, plan, quiet);
-    let (Some(model), Some(analysis)) = (project.plan.as_ref(), project.analysis.as_ref()) else {
+    if project.plan.is_none() || project.analysis.is_none() {
         eprintln!("error: the plan could not be read; nothing was written");
         return PLAN_ERRORS;
-    };
+    }
     if project.has_errors() {
         eprintln!("error: the plan has errors; nothing was written");
         return PLAN_ERRORS;
     }
+    project.loaded.sources.release_texts();
+    let (Some(model), Some(analysis)) = (project.plan.as_ref(), project.analysis.as_ref()) else {
+        return PLAN_ERRORS;
+    };
     // Pages go to disk as they are rendered; the old site stays in place until all are written.
     let written = crate::write::Staging::begin(&out).map_err(crate::render::Failure::Sink);
     let written = written.and_then(|staging| {

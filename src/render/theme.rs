@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use serde_json::Value;
+use std::sync::{Arc, Mutex, PoisonError};
 use tera::Tera;
 
 use crate::diag::{codes, Diagnostic, Loc};
@@ -74,7 +75,8 @@ pub const ASSETS: &[(&str, &[u8])] = &[
 
 /// Templates ready to render, and the static files that go with them.
 pub struct Theme {
-    pub tera: Tera,
+    /// Shared: the built-in templates are parsed once per process and language.
+    pub tera: Arc<Tera>,
     pub assets: BTreeMap<String, Vec<u8>>,
 }
 
@@ -153,13 +155,14 @@ pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnosti
         .iter()
         .any(|(_, k, _)| matches!(k, FileKind::Template { .. }))
         || settings.theme != "default";
-    let mut tera = if overridden {
+    let tera = if overridden {
         let raw: Vec<(String, String)> = templates.into_iter().map(|(n, (t, _))| (n, t)).collect();
-        compile(raw).map_err(|e| vec![template_error(&e, loaded)])?
+        let mut tera = compile(raw).map_err(|e| vec![template_error(&e, loaded)])?;
+        register_filters(&mut tera, settings);
+        Arc::new(tera)
     } else {
-        default_templates().map_err(|e| vec![template_error(&e, loaded)])?
+        default_tera(settings).map_err(|e| vec![template_error(&e, loaded)])?
     };
-    register_filters(&mut tera, settings);
     Ok(Theme { tera, assets })
 }
 
@@ -171,18 +174,25 @@ fn compile(raw: Vec<(String, String)>) -> Result<Tera, tera::Error> {
     Ok(tera)
 }
 
-/// The built-in templates, parsed once per process: every rebuild in `serve` and every plan
-/// checked reuses them (a clone is far cheaper than parsing them again).
-fn default_templates() -> Result<Tera, tera::Error> {
-    static DEFAULT: std::sync::OnceLock<Result<Tera, String>> = std::sync::OnceLock::new();
-    let cached = DEFAULT.get_or_init(|| {
-        let raw = TEMPLATES
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
-            .collect();
-        compile(raw).map_err(|e| e.to_string())
-    });
-    cached.clone().map_err(tera::Error::msg)
+/// The built-in templates with the filters of one language and currency, parsed once per
+/// process and shared, not copied: every rebuild in `serve` reuses them, and `build` holds one.
+fn default_tera(s: &Settings) -> Result<Arc<Tera>, tera::Error> {
+    type Key = (crate::model::Language, String, u32);
+    static CACHE: Mutex<Vec<(Key, Arc<Tera>)>> = Mutex::new(Vec::new());
+    let key: Key = (s.language, s.currency.code.clone(), s.currency.minor_units);
+    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, tera)) = cache.iter().find(|(k, _)| *k == key) {
+        return Ok(Arc::clone(tera));
+    }
+    let raw = TEMPLATES
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    let mut tera = compile(raw)?;
+    register_filters(&mut tera, s);
+    let tera = Arc::new(tera);
+    cache.push((key, Arc::clone(&tera)));
+    Ok(tera)
 }
 
 fn text(rel: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>, settings: &Settings) -> String {
