@@ -14,7 +14,7 @@ pub mod theme;
 
 use std::collections::BTreeMap;
 use std::io;
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -43,7 +43,7 @@ impl Sink for Mutex<Site> {
     type Error = io::Error;
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Self::Error> {
         self.lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner)
             .insert(path.to_string(), bytes);
         Ok(())
     }
@@ -76,8 +76,8 @@ pub enum Failure<E> {
 #[derive(Clone, Copy, Debug)]
 enum Entry {
     Page(pages::Spec),
-    /// A static file of the theme, by its index in `Theme::assets`.
-    Asset(usize),
+    /// A static file of the theme, under the same path in `Theme::assets`.
+    Asset,
     /// One of the data exports (all are made together).
     Export,
 }
@@ -133,58 +133,50 @@ impl<'a> Renderer<'a> {
 
     /// Make the file at `path` alone (`None` when the site has no such file).
     pub fn file(&self, path: &str) -> Option<Result<Vec<u8>, Diagnostic>> {
-        let entry = self.find(path)?;
-        Some(match entry {
-            Entry::Export => self
-                .exports()
-                .map(|mut all| all.remove(path).unwrap_or_default()),
-            _ => self
-                .make(entry)
-                .map(|v| v.into_iter().next().map(|(_, b)| b).unwrap_or_default()),
+        Some(match self.find(path)? {
+            Entry::Page(spec) => self.page(spec),
+            Entry::Asset => Ok(self.asset(path)),
+            Entry::Export => {
+                let all = Mutex::new(Site::new());
+                self.emit_exports(&all)
+                    .map(|()| {
+                        let mut all = all.into_inner().unwrap_or_else(PoisonError::into_inner);
+                        all.remove(path).unwrap_or_default()
+                    })
+                    .map_err(|f| match f {
+                        Failure::Plan(d) => {
+                            d.into_iter().next().unwrap_or_else(|| export_error(""))
+                        }
+                        Failure::Sink(e) => export_error(e),
+                    })
+            }
         })
     }
 
-    /// Make one entry: a page or asset is one file, the exports are several.
-    fn make(&self, entry: Entry) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-        match entry {
-            Entry::Page(spec) => {
-                let page = spec.build(&self.cx, self.loaded);
-                let path = page.path.clone();
-                let bytes = pages::render_page(&self.theme.tera, self.plan, page)
-                    .map_err(|e| theme::template_error(&e, self.loaded))?;
-                Ok(vec![(path, bytes)])
-            }
-            Entry::Asset(n) => Ok(self
-                .theme
-                .assets
-                .iter()
-                .nth(n)
-                .map(|(p, b)| vec![(p.clone(), b.clone())])
-                .unwrap_or_default()),
-            Entry::Export => self.exports().map(|m| m.into_iter().collect()),
-        }
+    fn page(&self, spec: pages::Spec) -> Result<Vec<u8>, Diagnostic> {
+        let page = spec.build(&self.cx, self.loaded);
+        pages::render_page(&self.theme.tera, self.plan, page)
+            .map_err(|e| theme::template_error(&e, self.loaded))
     }
 
-    /// The JSON and CSV exports, published with the site so readers can take the figures away.
-    fn exports(&self) -> Result<Site, Diagnostic> {
-        make_exports(self.plan, self.an).map_err(export_error)
+    fn asset(&self, path: &str) -> Vec<u8> {
+        self.theme.assets.get(path).cloned().unwrap_or_default()
     }
 
     /// Make every file, in parallel, handing each to `sink` as soon as it is made; returns how
     /// many files were made. On template errors, reports the first in path order.
     pub fn render_all<S: Sink>(&self, sink: &S) -> Result<usize, Failure<S::Error>> {
-        let mut entries: Vec<(usize, Entry)> = self
-            .files
-            .iter()
-            .enumerate()
-            .filter(|(_, (p, e))| !matches!(e, Entry::Export) || p == EXPORT_JSON)
-            .map(|(n, (_, e))| (n, *e))
+        // All exports are made together, once: by the entry of the JSON file.
+        let mut entries: Vec<usize> = (0..self.files.len())
+            .filter(|&n| {
+                !matches!(self.files[n].1, Entry::Export) || self.files[n].0 == EXPORT_JSON
+            })
             .collect();
         // The largest pages first, so that no thread is left with a big one at the end.
-        entries.sort_by_key(|(n, e)| (!matches!(e, Entry::Page(s) if s.is_big()), *n));
+        entries.sort_by_key(|&n| (!matches!(self.files[n].1, Entry::Page(s) if s.is_big()), n));
         let failures: Vec<(usize, Failure<S::Error>)> = entries
             .into_par_iter()
-            .filter_map(|(n, e)| self.emit(e, sink).err().map(|f| (n, f)))
+            .filter_map(|n| self.emit(n, sink).err().map(|f| (n, f)))
             .collect();
         match failures.into_iter().min_by_key(|(n, _)| *n) {
             Some((_, f)) => Err(f),
@@ -192,20 +184,19 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn emit<S: Sink>(&self, entry: Entry, sink: &S) -> Result<(), Failure<S::Error>> {
-        if let Entry::Export = entry {
-            return self.emit_exports(sink);
-        }
-        let files = self.make(entry).map_err(|d| Failure::Plan(vec![d]))?;
-        for (path, bytes) in files {
-            sink.put(&path, bytes).map_err(Failure::Sink)?;
-        }
-        Ok(())
+    /// Make the `n`th file (all the exports, for an export) and hand it to `sink`.
+    fn emit<S: Sink>(&self, n: usize, sink: &S) -> Result<(), Failure<S::Error>> {
+        let (path, entry) = &self.files[n];
+        let bytes = match entry {
+            Entry::Export => return self.emit_exports(sink),
+            Entry::Page(spec) => self.page(*spec).map_err(|d| Failure::Plan(vec![d]))?,
+            Entry::Asset => self.asset(path),
+        };
+        sink.put(path, bytes).map_err(Failure::Sink)
     }
-}
 
-impl Renderer<'_> {
-    /// The exports into `sink`, the JSON streamed (42 MB for a plan of 2,000 initiatives).
+    /// The JSON and CSV exports, published with the site so readers can take the figures
+    /// away; the JSON is streamed (42 MB for a plan of 2,000 initiatives).
     fn emit_exports<S: Sink>(&self, sink: &S) -> Result<(), Failure<S::Error>> {
         let (plan, an) = (self.plan, self.an);
         let json = |w: &mut dyn io::Write| {
@@ -237,8 +228,8 @@ const EXPORT_JSON: &str = "data/plan.json";
 
 fn list_files(plan: &Plan, an: &Analysis, theme: &theme::Theme) -> Vec<(String, Entry)> {
     let mut files: BTreeMap<String, Entry> = BTreeMap::new();
-    for (n, path) in theme.assets.keys().enumerate() {
-        files.insert(path.clone(), Entry::Asset(n));
+    for path in theme.assets.keys() {
+        files.insert(path.clone(), Entry::Asset);
     }
     for name in crate::export::CSV_FILES {
         files.insert(format!("data/{name}"), Entry::Export);
@@ -249,16 +240,6 @@ fn list_files(plan: &Plan, an: &Analysis, theme: &theme::Theme) -> Vec<(String, 
         files.insert(path, Entry::Page(spec));
     }
     files.into_iter().collect()
-}
-
-fn make_exports(plan: &Plan, an: &Analysis) -> Result<Site, String> {
-    let mut site = Site::new();
-    let json = crate::export::json(plan, an, false).map_err(|e| e.to_string())?;
-    site.insert(EXPORT_JSON.into(), json.into_bytes());
-    for (name, bytes) in crate::export::csv(plan, an).map_err(|e| e.to_string())? {
-        site.insert(format!("data/{name}"), bytes);
-    }
-    Ok(site)
 }
 
 /// Render the whole site into `sink`; returns how many files it has.
@@ -281,9 +262,7 @@ pub fn render_to_memory(
 ) -> Result<Site, Vec<Diagnostic>> {
     let sink = Mutex::new(Site::new());
     match render_site(plan, an, loaded, &sink) {
-        Ok(_) => Ok(sink
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)),
+        Ok(_) => Ok(sink.into_inner().unwrap_or_else(PoisonError::into_inner)),
         Err(Failure::Plan(d)) => Err(d),
         Err(Failure::Sink(e)) => Err(vec![export_error(e)]),
     }

@@ -84,14 +84,23 @@ pub struct Theme {
 /// the project, so a plan that overrides nothing is not loaded at all (that also keeps `check`
 /// from copying the embedded fonts).
 pub fn check(loaded: &Loaded, settings: &Settings) -> Vec<Diagnostic> {
-    let overrides = loaded
-        .assets
-        .iter()
-        .any(|(_, k, _)| matches!(k, FileKind::Template { .. }));
-    if settings.theme == "default" && !overrides {
+    if !has_own_templates(loaded, settings) {
         return Vec::new();
     }
     load(loaded, settings).err().unwrap_or_default()
+}
+
+/// Whether any template is not the built-in one: the plan names another theme, or has
+/// templates of its own (in `templates/`, or in `themes/<its theme>/templates/`).
+pub fn has_own_templates(loaded: &Loaded, settings: &Settings) -> bool {
+    settings.theme != "default"
+        || loaded.assets.iter().any(|(_, k, _)| match k {
+            FileKind::Template { .. } => true,
+            FileKind::Theme { theme, rel } => {
+                *theme == settings.theme && rel.starts_with("templates/")
+            }
+            _ => false,
+        })
 }
 
 /// Assemble the theme for a plan: built-in or named theme, then the plan's overrides.
@@ -150,12 +159,7 @@ pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnosti
     if !diags.is_empty() {
         return Err(diags);
     }
-    let overridden = loaded
-        .assets
-        .iter()
-        .any(|(_, k, _)| matches!(k, FileKind::Template { .. }))
-        || settings.theme != "default";
-    let tera = if overridden {
+    let tera = if has_own_templates(loaded, settings) {
         let raw: Vec<(String, String)> = templates.into_iter().map(|(n, (t, _))| (n, t)).collect();
         let mut tera = compile(raw).map_err(|e| vec![template_error(&e, loaded)])?;
         register_filters(&mut tera, settings);
@@ -565,6 +569,25 @@ mod tests {
     fn render(tera: &Tera, name: &str, vars: serde_json::Value) -> String {
         let ctx = tera::Context::from_value(vars).unwrap();
         tera.render(name, &ctx).unwrap()
+    }
+
+    #[test]
+    fn own_templates_include_those_in_the_folder_of_the_plans_theme() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-plan");
+        let project = crate::read_plan(&dir, None).unwrap();
+        let settings = &project.plan.as_ref().unwrap().settings;
+        assert_eq!(settings.theme, "default");
+        let with = |rel: &str| {
+            let mut loaded = Loaded::default();
+            let kind = crate::load::classify(rel).unwrap();
+            crate::load::add_file(&mut loaded, rel.into(), kind, b"x".to_vec());
+            has_own_templates(&loaded, settings)
+        };
+        assert!(!has_own_templates(&Loaded::default(), settings));
+        assert!(with("templates/goal.html"));
+        assert!(with("themes/default/templates/goal.html"));
+        assert!(!with("themes/other/templates/goal.html"));
+        assert!(!with("static/logo.svg"));
     }
 
     #[test]

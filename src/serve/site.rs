@@ -78,12 +78,9 @@ impl LiveSite {
             return Ok(());
         };
         let project = cell.borrow_owner();
-        let themed = project.loaded.assets.iter().any(|(_, kind, _)| {
-            matches!(
-                kind,
-                crate::load::FileKind::Template { .. } | crate::load::FileKind::Theme { .. }
-            )
-        });
+        let settings = project.plan.as_ref().map(|p| &p.settings);
+        let themed =
+            settings.is_some_and(|s| crate::render::theme::has_own_templates(&project.loaded, s));
         if !themed {
             return Ok(());
         }

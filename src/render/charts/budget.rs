@@ -93,15 +93,7 @@ fn legend_items(cap: bool) -> Vec<Item> {
         Item::new(Swatch::Block(BLUE, None), "Actual"),
     ];
     if cap {
-        items.push(Item::new(
-            Swatch::Line {
-                color: VERMILLION,
-                width: 2,
-                dashed: true,
-                marker: None,
-            },
-            "Cap",
-        ));
+        items.push(Item::cap());
     }
     items
 }

@@ -280,15 +280,7 @@ fn burn_legend(cum: &Cumulative, cap: bool) -> Vec<Item> {
     }
     items.push(ACTUAL.item("Actual"));
     if cap {
-        items.push(Item::new(
-            Swatch::Line {
-                color: VERMILLION,
-                width: 2,
-                dashed: true,
-                marker: None,
-            },
-            "Cap",
-        ));
+        items.push(Item::cap());
     }
     items
 }

@@ -40,6 +40,19 @@ impl Item {
             label: label.into(),
         }
     }
+
+    /// A budget cap: the dashed vermillion line of the budget charts.
+    pub fn cap() -> Self {
+        Item::new(
+            Swatch::Line {
+                color: super::draw::palette::VERMILLION,
+                width: 2,
+                dashed: true,
+                marker: None,
+            },
+            "Cap",
+        )
+    }
 }
 
 const SWATCH_W: f64 = 22.0;

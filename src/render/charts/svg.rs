@@ -121,8 +121,7 @@ impl Writer {
 
     /// A filled axis-aligned rectangle (corners in any order; empty ones draw nothing).
     pub fn rect(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, fill: RGBColor) {
-        let (x0, x1) = (x0.min(x1), x0.max(x1));
-        let (y0, y1) = (y0.min(y1), y0.max(y1));
+        let (x0, y0, x1, y1) = ordered(x0, y0, x1, y1);
         if x0 == x1 || y0 == y1 {
             return;
         }
@@ -197,8 +196,7 @@ impl Writer {
         fill: RGBColor,
         stroke: Stroke,
     ) {
-        let (x0, x1) = (x0.min(x1), x0.max(x1));
-        let (y0, y1) = (y0.min(y1), y0.max(y1));
+        let (x0, y0, x1, y1) = ordered(x0, y0, x1, y1);
         let w = stroke.width as i32;
         if x1 - x0 <= 2 * w || y1 - y0 <= 2 * w {
             return self.rect(x0, y0, x1, y1, stroke.color);
@@ -225,8 +223,7 @@ impl Writer {
     /// A frame `stroke.width` pixels wide just inside the rectangle: one stroke along the
     /// rectangle inset by half the width, which covers exactly the strips of the frame.
     pub fn frame(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, stroke: Stroke) {
-        let (x0, x1) = (x0.min(x1), x0.max(x1));
-        let (y0, y1) = (y0.min(y1), y0.max(y1));
+        let (x0, y0, x1, y1) = ordered(x0, y0, x1, y1);
         let w = stroke.width as i32;
         if x1 - x0 <= 2 * w || y1 - y0 <= 2 * w {
             // The frame covers it all.
@@ -246,8 +243,7 @@ impl Writer {
         fill: RGBColor,
         stroke: RGBColor,
     ) {
-        let (x0, x1) = (x0.min(x1), x0.max(x1));
-        let (y0, y1) = (y0.min(y1), y0.max(y1));
+        let (x0, y0, x1, y1) = ordered(x0, y0, x1, y1);
         if x1 - x0 <= 2 || y1 - y0 <= 2 {
             return self.rect(x0, y0, x1, y1, stroke);
         }
@@ -642,6 +638,11 @@ fn fnv1a(parts: &[&str]) -> u32 {
         h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
     }
     h
+}
+
+/// The corners of a rectangle given in any order, as top-left and bottom-right.
+fn ordered(x0: i32, y0: i32, x1: i32, y1: i32) -> (i32, i32, i32, i32) {
+    (x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1))
 }
 
 #[cfg(test)]
