@@ -138,6 +138,57 @@ fn build_once(plan_dir: &Path, out: &Path, ph: &mut Phases) -> usize {
     n
 }
 
+/// One thread, every page: time spent building variables and rendering, by template.
+fn per_template(plan_dir: &Path) {
+    let loaded = plansite::load::load(plan_dir, None).expect("load");
+    let plan = plansite::parse::parse(&loaded).0.expect("the plan parses");
+    let an = plansite::analyze::analyze(&plan);
+    let th = theme::load(&loaded, &plan.settings).expect("theme");
+    let cx = pages::Cx::new(&plan, &an, &loaded);
+    let mut by: std::collections::BTreeMap<&str, (usize, Duration, Duration, usize)> =
+        Default::default();
+    for (_, spec) in pages::specs(&plan, &an) {
+        let t = Instant::now();
+        let p = spec.build(&cx, &loaded);
+        let b = t.elapsed();
+        let name = p.template;
+        let t = Instant::now();
+        let html = pages::render_page(&th.tera, &plan, p).expect("templates");
+        let r = t.elapsed();
+        let e = by.entry(name).or_default();
+        e.0 += 1;
+        e.1 += b;
+        e.2 += r;
+        e.3 += html.len();
+    }
+    let t = Instant::now();
+    for _ in 0..2000 {
+        let p = pages::Page {
+            path: "people/x.html".into(),
+            template: "404.html",
+            vars: serde_json::json!({"page": {"title": "T", "section": "people"}}),
+        };
+        black_box(pages::render_page(&th.tera, &plan, p).expect("404"));
+    }
+    println!(
+        "shell (404.html): {:.1} µs per page\n",
+        t.elapsed().as_secs_f64() * 1e6 / 2000.0
+    );
+    println!("| template | pages | variables | render | output MB |");
+    println!("|---|---|---|---|---|");
+    let mut rows: Vec<_> = by.into_iter().collect();
+    rows.sort_by_key(|(_, v)| std::cmp::Reverse(v.1 + v.2));
+    for (name, (n, b, r, len)) in rows {
+        println!(
+            "| {name} | {n} | {:.3} s | {:.3} s | {:.1} |",
+            b.as_secs_f64(),
+            r.as_secs_f64(),
+            len as f64 / 1e6
+        );
+    }
+    println!();
+}
+
 fn micro(name: &str, iters: u32, mut f: impl FnMut()) {
     let mut best = Duration::MAX;
     for _ in 0..5 {
@@ -185,6 +236,9 @@ fn main() {
         totals.push(t.elapsed());
     }
     let _ = std::fs::remove_dir_all(&out);
+    if std::env::var_os("PER_TEMPLATE").is_some() {
+        per_template(&plan_dir);
+    }
     println!(
         "plan: {} ({pages} pages), {runs} runs in {:.1?}",
         plan_dir.display(),

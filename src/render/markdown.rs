@@ -4,7 +4,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::diag::{codes, Diagnostic, Loc, Span};
 use crate::model::Body;
@@ -42,11 +43,70 @@ pub fn render(body: &Body, links: &Links, allow_raw_html: bool) -> (String, Vec<
     }
     add_heading_ids(&mut events);
     let mut html = String::with_capacity(body.text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    if !allow_raw_html {
+    if allow_raw_html {
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    } else if safe_as_rendered(&events) {
+        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(link_with_rel));
+    } else {
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
         html = sanitizer().clean(&html).to_string();
     }
     (html, diags)
+}
+
+/// Whether pulldown-cmark's HTML is already what the sanitizer would let through: no raw HTML,
+/// no heading attributes beyond id and class, no URL with a scheme a browser could run. Most
+/// bodies are like that, and sanitizing costs more than the rest of rendering them together.
+fn safe_as_rendered(events: &[Event]) -> bool {
+    events.iter().all(|ev| match ev {
+        Event::Html(_) | Event::InlineHtml(_) => false,
+        Event::Start(Tag::Heading { attrs, .. }) => attrs.is_empty(),
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            harmless_url(dest_url)
+        }
+        _ => true,
+    })
+}
+
+/// A relative URL, or one whose scheme is http, https, mailto or tel. Anything with whitespace
+/// or control characters is left to the sanitizer, since browsers skip those inside a scheme.
+fn harmless_url(url: &str) -> bool {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let Some((head, _)) = url.split_once(':') else {
+        return true;
+    };
+    head.contains(['/', '?', '#'])
+        || ["http", "https", "mailto", "tel"]
+            .iter()
+            .any(|s| head.eq_ignore_ascii_case(s))
+}
+
+/// A link as the sanitizer writes it, with `rel="noopener noreferrer"`, so that a page's
+/// address never leaves the intranet in a Referer header, whichever path a body took.
+fn link_with_rel(ev: Event) -> Event {
+    let Event::Start(Tag::Link {
+        link_type,
+        dest_url,
+        title,
+        ..
+    }) = ev
+    else {
+        return ev;
+    };
+    let mut a = String::from("<a href=\"");
+    if link_type == LinkType::Email {
+        a.push_str("mailto:");
+    }
+    // Writing into a String cannot fail.
+    let _ = escape_href(&mut a, &dest_url);
+    if !title.is_empty() {
+        a.push_str("\" title=\"");
+        let _ = escape_html(&mut a, &title);
+    }
+    a.push_str("\" rel=\"noopener noreferrer\">");
+    Event::InlineHtml(a.into())
 }
 
 /// Only the link diagnostics, for `check` (no HTML is produced).
@@ -300,6 +360,70 @@ mod tests {
         assert!(html.contains("<b>bold</b>"));
         let (html, _) = render_with("<span class=\"x\">raw</span>", true);
         assert!(html.contains("<span class=\"x\">raw</span>"));
+    }
+
+    const PLAIN_BODIES: &[&str] = &[
+        "# Risks {#r .warn}\n\nSee [CRM](../../sales/initiatives/crm-rollout.md \"the \\\"CRM\\\"\") and [site](https://example.com/a?b=1&c=\"2\").",
+        "Mail <someone@example.com>, call [us](tel:+4930123), see <https://example.com>.",
+        "![chart](../img/a.png \"A & B\") and [![x](y.png)](#top)",
+        "- [x] done\n- [ ] not yet\n\n|a|b|\n|:-|-:|\n|1 < 2|\"q\"|\n\nNote[^1].\n\n[^1]: Footnote with [a link](x.md).",
+        "```rust\nfn main() { println!(\"<b>\"); }\n```\n\n> quote with `code <i>` and ~~old~~\n\n---\nline  \nbreak",
+    ];
+
+    #[test]
+    fn plain_bodies_skip_the_sanitizer_and_come_out_as_it_would_leave_them() {
+        for text in PLAIN_BODIES {
+            let (fast, _) = render_with(text, false);
+            let (raw, _) = render_with(text, true);
+            assert_eq!(
+                sanitizer().clean(&fast).to_string(),
+                sanitizer().clean(&raw).to_string(),
+                "{text}"
+            );
+            assert!(!fast.contains("<a href") || fast.contains("rel=\"noopener noreferrer\""));
+        }
+    }
+
+    #[test]
+    fn dangerous_urls_and_heading_attributes_still_go_through_the_sanitizer() {
+        for text in [
+            "[x](javascript:alert(1))",
+            "[x](JavaScript:alert(1))",
+            "![x](data:image/svg+xml;base64,PHN2Zz4=)",
+            "[x](<java\tscript:alert(1)>)",
+            "# Title {onclick=alert(1)}",
+        ] {
+            let (html, _) = render_with(text, false);
+            let lower = html.to_ascii_lowercase();
+            for bad in ["=\"javascript:", "=\"java\tscript:", "=\"data:", "onclick"] {
+                assert!(!lower.contains(bad), "{text} -> {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn harmless_urls() {
+        for url in [
+            "x.md",
+            "../a/b.html#c",
+            "#top",
+            "https://e.com",
+            "MAILTO:a@b",
+            "a/b:c",
+            "?q=a:b",
+        ] {
+            assert!(harmless_url(url), "{url}");
+        }
+        for url in [
+            "javascript:x",
+            "vbscript:x",
+            "data:text/html,x",
+            "java\tscript:x",
+            " javascript:x",
+            "file:///etc",
+        ] {
+            assert!(!harmless_url(url), "{url}");
+        }
     }
 
     #[test]

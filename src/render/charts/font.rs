@@ -1,6 +1,8 @@
 //! The chart font: DejaVu Sans, shipped with the theme, registered with plotters once, and used to
 //! measure every label so that truncation and placement match what the browser draws.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use plotters::style::{register_font, FontDesc, FontFamily, FontStyle};
@@ -90,12 +92,40 @@ fn em_ratio(font: &[u8]) -> Option<f64> {
 
 /// The width in CSS pixels of `text` set in the chart font at `px` pixels.
 pub fn text_width(text: &str, px: f64, bold: bool) -> f64 {
-    let metrics = metrics();
-    match metrics.probes[usize::from(bold)].box_size(text) {
-        Ok((w, _)) => f64::from(w) * metrics.em_ratio * px / PROBE_SIZE,
+    match probe_width(text, bold) {
+        Some(w) => f64::from(w) * metrics().em_ratio * px / PROBE_SIZE,
         // Unmeasurable: assume a generous average glyph width so nothing overlaps.
-        Err(_) => text.chars().count() as f64 * px * 0.62,
+        None => text.chars().count() as f64 * px * 0.62,
     }
+}
+
+/// Widths at the probe size, regular and bold, per thread: charts measure the same axis
+/// labels, legends and names over and over, and laying out glyphs with kerning costs far more
+/// than a lookup.
+type WidthCache = RefCell<[HashMap<String, Option<u32>>; 2]>;
+
+thread_local! {
+    static WIDTHS: WidthCache = RefCell::default();
+}
+
+/// Enough for every distinct label of a large site; past it the cache starts over rather than
+/// grow without bound in a long `serve` session.
+const CACHE_LIMIT: usize = 50_000;
+
+fn probe_width(text: &str, bold: bool) -> Option<u32> {
+    WIDTHS.with(|cache| {
+        let style = usize::from(bold);
+        if let Some(w) = cache.borrow()[style].get(text) {
+            return *w;
+        }
+        let w = metrics().probes[style].box_size(text).ok().map(|(w, _)| w);
+        let mut cache = cache.borrow_mut();
+        if cache[style].len() >= CACHE_LIMIT {
+            cache[style].clear();
+        }
+        cache[style].insert(text.to_string(), w);
+        w
+    })
 }
 
 /// `text` shortened with an ellipsis so that it fits in `max` pixels (possibly just "…", or
