@@ -52,34 +52,32 @@ impl Locale {
     /// A decimal with `dp` places, grouped.
     pub fn decimal(&self, d: Decimal, dp: u32) -> String {
         let d = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-        let neg = d.is_sign_negative() && !d.is_zero();
-        let s = format!("{:.*}", dp as usize, d.abs());
-        let (int, frac) = match s.split_once('.') {
-            Some((i, f)) => (i.to_string(), Some(f.to_string())),
-            None => (s, None),
+        let digits = format!("{:.*}", dp as usize, d.abs());
+        let (int, frac) = match digits.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (digits.as_str(), None),
         };
-        let mut out = String::new();
-        if neg {
+        // Table cells format tens of thousands of numbers per build: one allocation each.
+        let mut out = String::with_capacity(digits.len() + int.len() / 3 * self.group.len() + 4);
+        if d.is_sign_negative() && !d.is_zero() {
             out.push('−');
         }
-        out.push_str(&self.group_digits(&int));
+        self.push_grouped(&mut out, int);
         if let Some(f) = frac {
             out.push(self.decimal);
-            out.push_str(&f);
+            out.push_str(f);
         }
         out
     }
 
-    fn group_digits(&self, int: &str) -> String {
-        let bytes = int.as_bytes();
-        let mut out = String::with_capacity(int.len() + int.len() / 3 * 3);
-        for (i, b) in bytes.iter().enumerate() {
-            if i > 0 && (bytes.len() - i) % 3 == 0 {
+    fn push_grouped(&self, out: &mut String, int: &str) {
+        let n = int.len();
+        for (i, c) in int.char_indices() {
+            if i > 0 && (n - i) % 3 == 0 {
                 out.push_str(self.group);
             }
-            out.push(*b as char);
+            out.push(c);
         }
-        out
     }
 
     /// A float for display (KPI values, FTE), trailing zeros kept to `dp`.
@@ -132,6 +130,29 @@ impl Locale {
             Language::Fr => format!("{} {} {}", d.day(), m, d.year()),
         }
     }
+
+    /// [`Locale::date`] of a date as text (the page variables write `YYYY-MM-DD`); `None`
+    /// when it is not a date.
+    pub fn date_str(&self, s: &str) -> Option<String> {
+        parse_iso_date(s)
+            .or_else(|| s.parse().ok())
+            .map(|d| self.date(d))
+    }
+}
+
+/// `YYYY-MM-DD` without chrono's general parser, which dominated the `date` filter.
+fn parse_iso_date(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(num(0..4)?).ok()?;
+    Date::from_ymd_opt(year, num(5..7)?, num(8..10)?)
 }
 
 #[cfg(test)]
@@ -173,6 +194,25 @@ mod tests {
         assert_eq!(Locale::new(Language::En).date(d), "5 Mar 2026");
         assert_eq!(Locale::new(Language::De).date(d), "5. März 2026");
         assert_eq!(Locale::new(Language::Fr).date(d), "5 mars 2026");
+        let en = Locale::new(Language::En);
+        assert_eq!(en.date_str("2026-03-05").as_deref(), Some("5 Mar 2026"));
+        assert_eq!(en.date_str("2026-02-30"), None);
+        for bad in [
+            "2026-02-30",
+            "2026-3-05",
+            "2026/03/05",
+            "20260305xx",
+            "",
+            "2026-03-0x",
+        ] {
+            assert_eq!(parse_iso_date(bad), None, "{bad}");
+        }
+        assert_eq!(en.decimal(Decimal::new(-12345678, 2), 2), "−123,456.78");
+        assert_eq!(en.decimal(Decimal::new(-1, 3), 2), "0.00");
+        assert_eq!(
+            Locale::new(Language::Fr).decimal(Decimal::new(1234, 0), 0),
+            "1\u{202f}234"
+        );
         assert_eq!(Locale::new(Language::En).value(99.95), "99.95");
         assert_eq!(Locale::new(Language::De).value(1234.5), "1.234,5");
         assert_eq!(Locale::new(Language::En).value(12.0), "12");

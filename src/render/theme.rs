@@ -11,7 +11,7 @@ use tera::Tera;
 
 use crate::diag::{codes, Diagnostic, Loc};
 use crate::load::{FileKind, Loaded};
-use crate::model::{Date, Money, Settings};
+use crate::model::{Money, Settings};
 use crate::render::format::Locale;
 
 macro_rules! embed {
@@ -329,8 +329,8 @@ fn register_format_filters(tera: &mut Tera, s: &Settings) {
         ))
     });
     register_safe(tera, "date", move |v, _| {
-        let d = v.as_str().and_then(|s| s.parse::<Date>().ok());
-        Ok(text_value(d.map_or_else(String::new, |d| loc.date(d))))
+        let d = v.as_str().and_then(|s| loc.date_str(s));
+        Ok(text_value(d.unwrap_or_default()))
     });
     register_safe(tera, "num", move |v, args| {
         let dp = args.get("dp").and_then(Value::as_u64).unwrap_or(0) as u32;
