@@ -316,8 +316,10 @@ fn register_filters(tera: &mut Tera, s: &Settings) {
 
 fn register_format_filters(tera: &mut Tera, s: &Settings) {
     let loc = Locale::new(s.language);
-    let code = s.currency.code.clone();
-    let minor = s.currency.minor_units;
+    register_locale_filters(tera, loc, s.currency.code.clone(), s.currency.minor_units);
+}
+
+fn register_locale_filters(tera: &mut Tera, loc: Locale, code: String, minor: u32) {
     register_safe(tera, "money", move |v, _| {
         Ok(text_value(
             money_of(v).map_or_else(String::new, |m| loc.money(m, &code, minor)),
@@ -649,6 +651,25 @@ mod tests {
         assert_eq!(
             render(&t, "new-use.html", vars.clone()),
             render(&t, "old-use.html", vars)
+        );
+    }
+
+    #[test]
+    fn update_cells_writes_what_the_template_wrote() {
+        let old = r#"{% for u in us %}<td>{{ u.status | status }}</td><td class="num">{% if u.progress is number %}{{ u.progress | pct }}{% else %}—{% endif %}</td><td class="num">{% if u.confidence is number %}{{ u.confidence | num }}{% else %}—{% endif %}</td><td>{% if u.forecast_end %}{{ u.forecast_end | date }}{% else %}—{% endif %}</td><td>{{ u.note | default(value="") }}</td>{% endfor %}"#;
+        let new = r#"{% for u in us %}{{ u | update_cells }}{% endfor %}"#;
+        let mut t = tera(&[("old-use.html", old), ("new-use.html", new)]);
+        let de = crate::model::Language::De;
+        register_locale_filters(&mut t, Locale::new(de), "EUR".into(), 2);
+        let vars = json!({"us": [
+            {"status": "at-risk", "progress": 42.5, "confidence": 3, "forecast_end": "2027-03-31", "note": "late <vendor> & \"co\""},
+            {"status": null, "progress": null, "confidence": null, "forecast_end": null, "note": null},
+            {"status": "done", "progress": 100, "confidence": 1234.5, "forecast_end": "", "note": ""},
+        ]});
+        let new = render(&t, "new-use.html", vars.clone());
+        assert_eq!(new, render(&t, "old-use.html", vars));
+        assert!(
+            new.contains("43\u{202f}%") && new.contains("1.235") && new.contains("31. März 2027")
         );
     }
 
