@@ -92,7 +92,11 @@ fn em_ratio(font: &[u8]) -> Option<f64> {
 
 /// The width in CSS pixels of `text` set in the chart font at `px` pixels.
 pub fn text_width(text: &str, px: f64, bold: bool) -> f64 {
-    match probe_width(text, bold) {
+    width_from(probe_width(text, bold), text, px)
+}
+
+fn width_from(probe: Option<u32>, text: &str, px: f64) -> f64 {
+    match probe {
         Some(w) => f64::from(w) * metrics().em_ratio * px / PROBE_SIZE,
         // Unmeasurable: assume a generous average glyph width so nothing overlaps.
         None => text.chars().count() as f64 * px * 0.62,
@@ -118,7 +122,7 @@ fn probe_width(text: &str, bold: bool) -> Option<u32> {
         if let Some(w) = cache.borrow()[style].get(text) {
             return *w;
         }
-        let w = metrics().probes[style].box_size(text).ok().map(|(w, _)| w);
+        let w = measure(text, bold);
         let mut cache = cache.borrow_mut();
         if cache[style].len() >= CACHE_LIMIT {
             cache[style].clear();
@@ -126,6 +130,13 @@ fn probe_width(text: &str, bold: bool) -> Option<u32> {
         cache[style].insert(text.to_string(), w);
         w
     })
+}
+
+fn measure(text: &str, bold: bool) -> Option<u32> {
+    metrics().probes[usize::from(bold)]
+        .box_size(text)
+        .ok()
+        .map(|(w, _)| w)
 }
 
 /// `text` shortened with an ellipsis so that it fits in `max` pixels (possibly just "…", or
@@ -137,6 +148,7 @@ pub(crate) fn ellipsize(text: &str, px: f64, bold: bool, max: f64) -> String {
     let chars: Vec<char> = text.chars().collect();
     let fits = |n: usize| {
         let candidate: String = chars[..n].iter().collect();
+        // Cached too: the same names are cut to the same widths in chart after chart.
         text_width(&format!("{}…", candidate.trim_end()), px, bold) <= max
     };
     // Widths grow with the prefix length, so the longest prefix that fits is found by bisection.
