@@ -350,6 +350,11 @@ fn register_locale_filters(tera: &mut Tera, loc: Locale, code: String, minor: u3
         update_cells(&mut out, u, &loc)?;
         Ok(Value::String(out))
     });
+    register_safe(tera, "load_cells", move |m, _| {
+        let mut out = String::with_capacity(96);
+        load_cells(&mut out, m, &loc);
+        Ok(Value::String(out))
+    });
     register_safe(tera, "pct", move |v, args| {
         let dp = args.get("dp").and_then(Value::as_u64).unwrap_or(0) as u32;
         Ok(text_value(
@@ -555,6 +560,28 @@ fn update_cells(out: &mut String, u: &Value, loc: &Locale) -> tera::Result<()> {
     Ok(())
 }
 
+/// The cells of one month of a person's load (month, load, capacity; the load flagged when
+/// over capacity): a person page's table has one row per month with any load.
+fn load_cells(out: &mut String, m: &Value, loc: &Locale) {
+    let get = |key: &str| m.get(key).unwrap_or(&Value::Null);
+    let fte = |v: &Value| v.as_f64().map_or_else(|| "–".into(), |x| loc.number(x, 2));
+    let over = truthy(get("over"));
+    out.push_str("<td>");
+    push_value(out, get("month"));
+    out.push_str(if over {
+        "</td><td class=\"num over\">"
+    } else {
+        "</td><td class=\"num\">"
+    });
+    escape_into(out, &fte(get("load")));
+    if over {
+        out.push_str(" ⚠");
+    }
+    out.push_str("</td><td class=\"num\">");
+    escape_into(out, &fte(get("capacity")));
+    out.push_str("</td>");
+}
+
 /// A chart's SVG (already safe) in its figure, labelled by `title`.
 fn chart(out: &mut String, svg: &Value, title: &Value, id: &Value) {
     out.push_str("<figure class=\"chart\" id=\"chart-");
@@ -670,6 +697,26 @@ mod tests {
         assert_eq!(new, render(&t, "old-use.html", vars));
         assert!(
             new.contains("43\u{202f}%") && new.contains("1.235") && new.contains("31. März 2027")
+        );
+    }
+
+    #[test]
+    fn load_cells_writes_what_the_template_wrote() {
+        let old = r#"{% for mo in ms %}<td>{{ mo.month }}</td><td class="num{% if mo.over %} over{% endif %}">{{ mo.load | num(dp=2) }}{% if mo.over %} ⚠{% endif %}</td><td class="num">{{ mo.capacity | num(dp=2) }}</td>{% endfor %}"#;
+        let new = r#"{% for mo in ms %}{{ mo | load_cells }}{% endfor %}"#;
+        let mut t = tera(&[("old-use.html", old), ("new-use.html", new)]);
+        let en = crate::model::Language::En;
+        register_locale_filters(&mut t, Locale::new(en), "EUR".into(), 2);
+        let vars = json!({"ms": [
+            {"month": "2027-03", "load": 1.25, "capacity": 1.0, "over": true},
+            {"month": "2027-04", "load": 0.5, "capacity": 0.8, "over": false},
+            {"month": "<x>", "load": null, "capacity": 1234.5, "over": null},
+        ]});
+        let new = render(&t, "new-use.html", vars.clone());
+        assert_eq!(new, render(&t, "old-use.html", vars));
+        assert!(
+            new.contains("num over\">1.25 ⚠") && new.contains("&lt;x&gt;"),
+            "{new}"
         );
     }
 
