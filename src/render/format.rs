@@ -53,13 +53,18 @@ impl Locale {
     pub fn decimal(&self, d: Decimal, dp: u32) -> String {
         let d = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
         let digits = format!("{:.*}", dp as usize, d.abs());
+        self.assemble(d.is_sign_negative() && !d.is_zero(), &digits)
+    }
+
+    /// Plain digits (`1234.50`) as this language writes them: sign, grouping, decimal mark.
+    fn assemble(&self, negative: bool, digits: &str) -> String {
         let (int, frac) = match digits.split_once('.') {
             Some((i, f)) => (i, Some(f)),
-            None => (digits.as_str(), None),
+            None => (digits, None),
         };
         // Table cells format tens of thousands of numbers per build: one allocation each.
         let mut out = String::with_capacity(digits.len() + int.len() / 3 * self.group.len() + 4);
-        if d.is_sign_negative() && !d.is_zero() {
+        if negative {
             out.push('−');
         }
         self.push_grouped(&mut out, int);
@@ -82,6 +87,9 @@ impl Locale {
 
     /// A float for display (KPI values, FTE), trailing zeros kept to `dp`.
     pub fn number(&self, v: f64, dp: u32) -> String {
+        if let Some((negative, digits)) = rounded_digits(v, dp) {
+            return self.assemble(negative, &digits);
+        }
         match Decimal::from_f64_retain(v) {
             Some(d) if v.is_finite() => self.decimal(d, dp),
             _ => "–".to_string(),
@@ -90,6 +98,10 @@ impl Locale {
 
     /// A KPI-style value: up to two decimals, no trailing zeros.
     pub fn value(&self, v: f64) -> String {
+        if let Some((negative, digits)) = rounded_digits(v, 2) {
+            let digits = digits.trim_end_matches('0').trim_end_matches('.');
+            return self.assemble(negative, digits);
+        }
         let Some(d) = Decimal::from_f64_retain(v).filter(|_| v.is_finite()) else {
             return "–".into();
         };
@@ -138,6 +150,27 @@ impl Locale {
             .or_else(|| s.parse().ok())
             .map(|d| self.date(d))
     }
+}
+
+/// `v` rounded half away from zero to `dp` places, as plain digits (`"1234.50"`) and whether it
+/// is negative, computed in f64 (converting every number to an exact decimal first was the
+/// dearest part of formatting a table). `None` leaves it to the exact path: when the value is
+/// too large for f64 rounding to be exact to well under a millionth, or so close to a half
+/// that the error of the multiplication could decide the rounding.
+fn rounded_digits(v: f64, dp: u32) -> Option<(bool, String)> {
+    if !v.is_finite() || dp > 6 {
+        return None;
+    }
+    let scaled = v.abs() * 10f64.powi(dp as i32);
+    if scaled >= 1e9 || (scaled - scaled.floor() - 0.5).abs() < 1e-6 {
+        return None;
+    }
+    let r = scaled.round() as u64;
+    let mut digits = format!("{r:0width$}", width = dp as usize + 1);
+    if dp > 0 {
+        digits.insert(digits.len() - dp as usize, '.');
+    }
+    Some((v < 0.0 && r != 0, digits))
 }
 
 /// `YYYY-MM-DD` without chrono's general parser, which dominated the `date` filter.
@@ -208,6 +241,33 @@ mod tests {
             assert_eq!(parse_iso_date(bad), None, "{bad}");
         }
         assert_eq!(en.decimal(Decimal::new(-12345678, 2), 2), "−123,456.78");
+        // The f64 path gives what the exact path gives, ties and signs included.
+        let exact = |v: f64, dp: u32| en.decimal(Decimal::from_f64_retain(v).unwrap(), dp);
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in 0..20_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mag = 10f64.powi((i % 9) as i32 - 2);
+            let v = (x % 2_000_001) as f64 / 1000.0 * mag - 1000.0 * mag;
+            for v in [v, (v * 8.0).round() / 8.0, (v * 1000.0).round() / 1000.0] {
+                for dp in 0..4 {
+                    assert_eq!(en.number(v, dp), exact(v, dp), "{v} dp {dp}");
+                }
+                let d = Decimal::from_f64_retain(v).unwrap();
+                let d = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+                assert_eq!(
+                    en.value(v),
+                    en.decimal(d.normalize(), d.normalize().scale()),
+                    "{v}"
+                );
+            }
+        }
+        assert_eq!(en.number(0.125, 2), "0.13");
+        assert_eq!(en.number(-0.004, 2), "0.00");
+        assert_eq!(en.number(-2.5, 0), "−3");
+        assert_eq!(en.value(-0.0), "0");
+        assert_eq!(en.number(f64::NAN, 1), "–");
         assert_eq!(en.decimal(Decimal::new(-1, 3), 2), "0.00");
         assert_eq!(
             Locale::new(Language::Fr).decimal(Decimal::new(1234, 0), 0),
