@@ -42,6 +42,7 @@ pub fn run(plan: &Path, output: Option<&Path>, timings: bool, quiet: bool) -> u8
         .map(Path::to_path_buf)
         .unwrap_or_else(|| plan.join("public"));
     let mut t = Timings::new();
+    crate::render::theme::prepare_builtin();
     let loaded = match crate::load::load(plan, Some(&out)) {
         Ok(l) => l,
         Err(e) => {

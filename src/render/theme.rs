@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use serde_json::Value;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use tera::Tera;
 
 use crate::diag::{codes, Diagnostic, Loc};
@@ -188,15 +188,35 @@ fn default_tera(s: &Settings) -> Result<Arc<Tera>, tera::Error> {
     if let Some((_, tera)) = cache.iter().find(|(k, _)| *k == key) {
         return Ok(Arc::clone(tera));
     }
-    let raw = TEMPLATES
-        .iter()
-        .map(|(n, t)| (n.to_string(), t.to_string()))
-        .collect();
-    let mut tera = compile(raw)?;
+    let mut tera = builtin_parsed()?.clone();
     register_filters(&mut tera, s);
     let tera = Arc::new(tera);
     cache.push((key, Arc::clone(&tera)));
     Ok(tera)
+}
+
+/// The built-in templates parsed, without the filters (which depend on the plan's settings).
+/// Parsing them takes ~40 ms; `build` starts it on a spare thread while it reads the plan, and
+/// whoever needs them first waits for that to finish instead of parsing them again.
+fn builtin_parsed() -> Result<&'static Tera, tera::Error> {
+    static PARSED: OnceLock<Result<Tera, tera::Error>> = OnceLock::new();
+    PARSED
+        .get_or_init(|| {
+            let raw = TEMPLATES
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect();
+            compile(raw)
+        })
+        .as_ref()
+        .map_err(|e| tera::Error::msg(e.to_string()))
+}
+
+/// Parse the built-in templates on another thread, ahead of need.
+pub fn prepare_builtin() {
+    std::thread::spawn(|| {
+        let _ = builtin_parsed();
+    });
 }
 
 fn text(rel: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>, settings: &Settings) -> String {
