@@ -719,12 +719,17 @@ fn checkin(cx: &Cx, n: usize, loaded: &Loaded) -> Page {
         })
     };
     let detail = with(checkin_detail(cx, c, loaded), [("url", json!(urls[n]))]);
-    let vars = json!({
-        "page": { "title": format!("Check-in {}", c.date), "section": "checkins" },
-        "checkin": detail,
-        "previous": near(n.checked_sub(1)),
-        "next": near(Some(n + 1)),
-    });
+    // Built by moving the parts: `json!` would copy the thousands of updates in `detail`
+    // through the serializer.
+    let vars = obj([
+        (
+            "page",
+            page_meta(&format!("Check-in {}", c.date), "checkins"),
+        ),
+        ("checkin", detail),
+        ("previous", near(n.checked_sub(1)).unwrap_or(Value::Null)),
+        ("next", near(Some(n + 1)).unwrap_or(Value::Null)),
+    ]);
     page(&urls[n], "checkin.html", vars)
 }
 
