@@ -34,19 +34,24 @@ pub fn write_json(
     plan: &Plan,
     an: &Analysis,
     pretty: bool,
-    mut w: impl std::io::Write,
+    w: impl std::io::Write,
 ) -> Result<(), serde_json::Error> {
+    use std::io::Write;
     let doc = Document {
         format: FORMAT,
         plan,
         analysis: an,
     };
+    // The serializer makes millions of writes of a few bytes; a buffer of a concrete type here
+    // keeps them inlined even when `w` is a `&mut dyn Write` (as the site build passes it).
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
     if pretty {
         serde_json::to_writer_pretty(&mut w, &doc)?;
     } else {
         serde_json::to_writer(&mut w, &doc)?;
     }
-    w.write_all(b"\n").map_err(serde_json::Error::io)
+    w.write_all(b"\n").map_err(serde_json::Error::io)?;
+    w.flush().map_err(serde_json::Error::io)
 }
 
 /// The names of the CSV files [`csv`] makes, so a site can list them before making them.
