@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use serde_json::Value;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
 use tera::Tera;
 
 use crate::diag::{codes, Diagnostic, Loc};
@@ -188,7 +189,7 @@ fn default_tera(s: &Settings) -> Result<Arc<Tera>, tera::Error> {
     if let Some((_, tera)) = cache.iter().find(|(k, _)| *k == key) {
         return Ok(Arc::clone(tera));
     }
-    let mut tera = builtin_parsed()?.clone();
+    let mut tera = builtin_parsed()?;
     register_filters(&mut tera, s);
     let tera = Arc::new(tera);
     cache.push((key, Arc::clone(&tera)));
@@ -196,27 +197,35 @@ fn default_tera(s: &Settings) -> Result<Arc<Tera>, tera::Error> {
 }
 
 /// The built-in templates parsed, without the filters (which depend on the plan's settings).
-/// Parsing them takes ~40 ms; `build` starts it on a spare thread while it reads the plan, and
-/// whoever needs them first waits for that to finish instead of parsing them again.
-fn builtin_parsed() -> Result<&'static Tera, tera::Error> {
-    static PARSED: OnceLock<Result<Tera, tera::Error>> = OnceLock::new();
-    PARSED
-        .get_or_init(|| {
-            let raw = TEMPLATES
-                .iter()
-                .map(|(n, t)| (n.to_string(), t.to_string()))
-                .collect();
-            compile(raw)
-        })
-        .as_ref()
-        .map_err(|e| tera::Error::msg(e.to_string()))
+/// Parsing them takes ~40 ms; `build` starts it on a spare thread while it reads the plan
+/// ([`prepare_builtin`]), and the first caller here takes that thread's result (no copy);
+/// anyone else parses them anew.
+fn builtin_parsed() -> Result<Tera, tera::Error> {
+    let prepared = PREPARED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    match prepared.map(JoinHandle::join) {
+        Some(Ok(parsed)) => parsed,
+        // Nothing was prepared, or the thread panicked: parse here.
+        _ => compile(builtin_raw()),
+    }
 }
+
+fn builtin_raw() -> Vec<(String, String)> {
+    TEMPLATES
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect()
+}
+
+type Prepared = JoinHandle<Result<Tera, tera::Error>>;
+static PREPARED: Mutex<Option<Prepared>> = Mutex::new(None);
 
 /// Parse the built-in templates on another thread, ahead of need.
 pub fn prepare_builtin() {
-    std::thread::spawn(|| {
-        let _ = builtin_parsed();
-    });
+    let handle = std::thread::spawn(|| compile(builtin_raw()));
+    *PREPARED.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle);
 }
 
 fn text(rel: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>, settings: &Settings) -> String {
