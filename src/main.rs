@@ -28,7 +28,7 @@ enum Command {
         /// Where to write the site [default: PLAN/public].
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Print the time of each phase and the peak memory.
+        /// Print the time of each phase and the peak memory at its end.
         #[arg(long)]
         timings: bool,
     },

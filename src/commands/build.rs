@@ -5,10 +5,10 @@ use std::time::Instant;
 
 use crate::commands::{OK, PLAN_ERRORS, USAGE_OR_IO};
 
-/// Wall time of each phase, printed by `--timings`.
+/// Wall time of each phase and the peak memory at its end, printed by `--timings`.
 struct Timings {
     last: Instant,
-    phases: Vec<(&'static str, f64)>,
+    phases: Vec<(&'static str, f64, Option<u64>)>,
 }
 
 impl Timings {
@@ -20,14 +20,21 @@ impl Timings {
     }
     fn lap(&mut self, phase: &'static str) {
         let now = Instant::now();
+        let ms = (now - self.last).as_secs_f64() * 1000.0;
         self.phases
-            .push((phase, (now - self.last).as_secs_f64() * 1000.0));
+            .push((phase, ms, crate::commands::peak_memory_kib()));
         self.last = now;
     }
     fn print(&self) {
-        let total: f64 = self.phases.iter().map(|(_, ms)| ms).sum();
-        for (phase, ms) in &self.phases {
-            eprintln!("{phase:>28} {ms:>9.1} ms");
+        let total: f64 = self.phases.iter().map(|(_, ms, _)| ms).sum();
+        for (phase, ms, peak) in &self.phases {
+            match peak {
+                Some(kib) => eprintln!(
+                    "{phase:>28} {ms:>9.1} ms   (peak memory so far {:.1} MiB)",
+                    *kib as f64 / 1024.0
+                ),
+                None => eprintln!("{phase:>28} {ms:>9.1} ms"),
+            }
         }
         eprintln!("{:>28} {total:>9.1} ms", "total");
         match crate::commands::peak_memory_kib() {
