@@ -248,3 +248,37 @@ fn analysis_pages_show_hand_computed_figures() {
         read(&out, &format!("checkins/{page}")).contains("href=\"../initiatives/new-wms.html\"")
     );
 }
+
+#[test]
+fn timings_name_every_phase_with_its_peak_memory() {
+    let out = std::env::temp_dir().join(format!("plansite-timings-{}", std::process::id()));
+    let res = Command::new(env!("CARGO_BIN_EXE_plansite"))
+        .args(["build", "--timings", "-q"])
+        .arg(fixture())
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&out);
+    assert!(res.status.success());
+    let err = String::from_utf8_lossy(&res.stderr);
+    for phase in [
+        "load",
+        "parse, check, analyze",
+        "render and write pages",
+        "swap in",
+    ] {
+        let line = err
+            .lines()
+            .find(|l| l.trim_start().starts_with(phase))
+            .unwrap_or_else(|| panic!("no `{phase}` line in:\n{err}"));
+        assert!(line.contains(" ms"), "{line}");
+        // Peak memory comes from /proc: Linux only.
+        let procfs = Path::new("/proc/self/status").exists();
+        assert_eq!(line.contains("peak memory so far"), procfs, "{line}");
+    }
+    assert!(
+        err.lines().any(|l| l.trim_start().starts_with("total")),
+        "{err}"
+    );
+}
