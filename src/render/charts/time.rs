@@ -54,6 +54,10 @@ pub(crate) struct TimeAxis {
     /// Months between January and the fiscal year's first month (0 for calendar years).
     offset: i64,
     pub level: Level,
+    /// `x` of the first day of every month from `first` to `after`, for axes of up to a century:
+    /// charts ask for month spans hundreds of times, and each is two dates' worth of calendar
+    /// arithmetic otherwise.
+    month_x: Vec<f64>,
 }
 
 impl TimeAxis {
@@ -84,8 +88,12 @@ impl TimeAxis {
             x1: x1.max(x0 + 1.0),
             offset,
             level: Level::None,
+            month_x: Vec::new(),
         };
         axis.level = axis.pick_level();
+        if after - first <= 1200 {
+            axis.month_x = (first..=after).map(|m| axis.x(month_start(m))).collect();
+        }
         axis
     }
 
@@ -96,7 +104,14 @@ impl TimeAxis {
 
     /// The pixel span of the month with index `idx` (for monthly bars).
     pub fn month_span(&self, idx: i64) -> (f64, f64) {
-        (self.x(month_start(idx)), self.x(month_start(idx + 1)))
+        (self.month_x(idx), self.month_x(idx + 1))
+    }
+
+    fn month_x(&self, idx: i64) -> f64 {
+        idx.checked_sub(self.first)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| self.month_x.get(i).copied())
+            .unwrap_or_else(|| self.x(month_start(idx)))
     }
 
     fn width_of_months(&self, n: i64) -> f64 {
