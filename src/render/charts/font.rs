@@ -145,12 +145,39 @@ pub(crate) fn ellipsize(text: &str, px: f64, bold: bool, max: f64) -> String {
     if text_width(text, px, bold) <= max {
         return text.to_string();
     }
+    // The same names are cut to the same widths in chart after chart (an initiative appears in
+    // the timeline and in the Gantt chart of every department above it).
+    let key = (text.to_string(), bold, px.to_bits(), max.to_bits());
+    if let Some(cut) = CUTS.with(|c| c.borrow().get(&key).cloned()) {
+        return cut;
+    }
+    let cut = cut_to_fit(text, px, bold, max);
+    CUTS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_LIMIT {
+            c.clear();
+        }
+        c.insert(key, cut.clone());
+    });
+    cut
+}
+
+type CutCache = RefCell<HashMap<(String, bool, u64, u64), String>>;
+
+thread_local! {
+    static CUTS: CutCache = RefCell::default();
+}
+
+fn cut_to_fit(text: &str, px: f64, bold: bool, max: f64) -> String {
     let chars: Vec<char> = text.chars().collect();
-    let fits = |n: usize| {
-        let candidate: String = chars[..n].iter().collect();
-        // Cached too: the same names are cut to the same widths in chart after chart.
-        text_width(&format!("{}…", candidate.trim_end()), px, bold) <= max
+    let candidate = |n: usize| {
+        let mut c: String = chars[..n].iter().collect();
+        c.truncate(c.trim_end().len());
+        c.push('…');
+        c
     };
+    // Cached too: the same names are cut at the same lengths.
+    let fits = |n: usize| text_width(&candidate(n), px, bold) <= max;
     // Widths grow with the prefix length, so the longest prefix that fits is found by bisection.
     let (mut lo, mut hi) = (0usize, chars.len());
     while lo < hi {
@@ -164,8 +191,7 @@ pub(crate) fn ellipsize(text: &str, px: f64, bold: bool, max: f64) -> String {
     if lo == 0 && !fits(0) {
         return String::new();
     }
-    let prefix: String = chars[..lo].iter().collect();
-    format!("{}…", prefix.trim_end())
+    candidate(lo)
 }
 
 #[cfg(test)]
