@@ -1,6 +1,8 @@
 //! Organization-wide pages built on the analysis: dashboard, coordination matrix, resources,
 //! focus (difficulty × impact) and appraisal scorecards.
 
+use std::collections::HashMap;
+
 use serde_json::{json, Value};
 
 use crate::analyze::appraisal::{Scorecard, Subject};
@@ -187,23 +189,29 @@ fn coordination(cx: &Cx) -> Value {
     let anchor = |from: DeptIx, to: DeptIx| {
         format!("{}--{}", plan.department(from).id, plan.department(to).id)
     };
+    // Looked up through maps: the matrix has a cell per pair of departments, and every pair of
+    // initiatives needs its edge's slack (40,000 cells and 3,000 pairs at the huge scale).
+    let counts: HashMap<(DeptIx, DeptIx), usize> =
+        c.cells.iter().map(|x| ((x.from, x.to), x.count)).collect();
+    let mut slack: HashMap<(InitiativeIx, InitiativeIx), i64> = HashMap::new();
+    for e in &cx.an.schedule.edges {
+        // The first edge of a pair, as a search from the front found it.
+        slack
+            .entry((e.dependent, e.dependency))
+            .or_insert(e.slack_days);
+    }
     let rows = refs::list(c.departments.iter().copied(), |from| {
         let cells = refs::list(c.departments.iter().copied(), |to| {
-            let cell = c.cells.iter().find(|x| x.from == from && x.to == to);
-            json!({ "count": cell.map_or(0, |x| x.count), "anchor": anchor(from, to) })
+            let count = counts.get(&(from, to)).copied().unwrap_or(0);
+            json!({ "count": count, "anchor": anchor(from, to) })
         });
         obj([("department", cx.refs.dept(from)), ("cells", cells)])
     });
     let lists = refs::list(c.cells.iter(), |cell| {
         let pairs = refs::list(cell.pairs.iter(), |p| {
-            let edge = cx
-                .an
-                .schedule
-                .edges
-                .iter()
-                .find(|e| e.dependent == p.dependent && e.dependency == p.dependency);
+            let slack_days = slack.get(&(p.dependent, p.dependency)).copied();
             with(
-                json!({ "slack_days": edge.map(|e| e.slack_days) }),
+                json!({ "slack_days": slack_days }),
                 [
                     ("dependent", cx.refs.initiative(p.dependent)),
                     ("dependency", cx.refs.initiative(p.dependency)),
