@@ -4,6 +4,7 @@
 //! cargo bench --bench phases -- [PLAN] [RUNS]      # default: example-plan, 3 runs
 //! cargo run --release --example genplan -- --scale enterprise /tmp/ent
 //! cargo bench --bench phases -- /tmp/ent 3
+//! PER_TEMPLATE=1 cargo bench --bench phases -- /tmp/ent 1   # also: per template, one thread
 //! ```
 //!
 //! A tiny harness (`harness = false`, `std::time::Instant`, medians) rather than criterion:
