@@ -384,6 +384,22 @@ fn register_locale_filters(tera: &mut Tera, loc: Locale, code: String, minor: u3
         load_cells(&mut out, m, &loc);
         Ok(Value::String(out))
     });
+    register_safe(tera, "checkin_link", move |d, args| {
+        let mut out = String::with_capacity(64);
+        checkin_link(&mut out, d, arg(args, "checkin_link", "root")?, &loc);
+        Ok(Value::String(out))
+    });
+    register_safe(tera, "kpi_status_cells", move |h, _| {
+        let mut out = String::with_capacity(160);
+        kpi_status_cells(&mut out, h, &loc)?;
+        Ok(Value::String(out))
+    });
+    register_safe(tera, "budget_line_cells", move |l, args| {
+        let mut out = String::with_capacity(400);
+        let root = arg(args, "budget_line_cells", "root")?;
+        budget_line_cells(&mut out, l, root, &loc, minor)?;
+        Ok(Value::String(out))
+    });
     register_safe(tera, "pct", move |v, args| {
         let dp = args.get("dp").and_then(Value::as_u64).unwrap_or(0) as u32;
         Ok(text_value(
@@ -611,6 +627,76 @@ fn load_cells(out: &mut String, m: &Value, loc: &Locale) {
     out.push_str("</td>");
 }
 
+/// The link to the check-in of a date (`checkins/<date>.html`), labelled with the date: the
+/// first cell of every row of an initiative's or a KPI's status history.
+fn checkin_link(out: &mut String, date: &Value, root: &Value, loc: &Locale) {
+    out.push_str("<a href=\"");
+    push_value(out, root);
+    out.push_str("checkins/");
+    push_value(out, date);
+    out.push_str(".html\">");
+    let label = date.as_str().and_then(|s| loc.date_str(s));
+    escape_into(out, &label.unwrap_or_default());
+    out.push_str("</a>");
+}
+
+/// The status and the reading of a KPI at one check-in (an entry of `kpi.history`).
+fn kpi_status_cells(out: &mut String, h: &Value, loc: &Locale) -> tera::Result<()> {
+    let get = |key: &str| h.get(key).unwrap_or(&Value::Null);
+    out.push_str("<td>");
+    status(out, get("status"))?;
+    out.push_str("</td><td class=\"num\">");
+    match get("value").as_f64() {
+        Some(v) => escape_into(out, &loc.value(v)),
+        None => out.push('—'),
+    }
+    out.push_str("</td>");
+    Ok(())
+}
+
+/// One budget line of a department's table: category, item, initiative, period, planned,
+/// forecast and actual, the amounts with their raw value to sort by.
+fn budget_line_cells(
+    out: &mut String,
+    l: &Value,
+    root: &Value,
+    loc: &Locale,
+    minor: u32,
+) -> tera::Result<()> {
+    let get = |key: &str| l.get(key).unwrap_or(&Value::Null);
+    let amount = |v: &Value| money_of(v).map_or_else(String::new, |m| loc.amount(m, minor));
+    out.push_str("<td>");
+    push_value(out, get("category"));
+    out.push_str("</td><td>");
+    match get("item") {
+        Value::Null => out.push('—'),
+        item => push_value(out, item),
+    }
+    out.push_str("</td><td>");
+    link(out, get("initiative"), root)?;
+    out.push_str("</td><td data-sort=\"");
+    push_value(out, get("period_start"));
+    out.push_str("\">");
+    push_value(out, get("period"));
+    for key in ["planned", "forecast"] {
+        out.push_str("</td><td class=\"num\" data-sort=\"");
+        push_value(out, get(key));
+        out.push_str("\">");
+        escape_into(out, &amount(get(key)));
+    }
+    out.push_str("</td><td class=\"num\" data-sort=\"");
+    let actual = get("actual");
+    push_value(out, actual);
+    out.push_str("\">");
+    if truthy(actual) {
+        escape_into(out, &amount(actual));
+    } else {
+        out.push('—');
+    }
+    out.push_str("</td>");
+    Ok(())
+}
+
 /// A chart's SVG (already safe) in its figure, labelled by `title`.
 fn chart(out: &mut String, svg: &Value, title: &Value, id: &Value) {
     out.push_str("<figure class=\"chart\" id=\"chart-");
@@ -726,6 +812,35 @@ mod tests {
         assert_eq!(new, render(&t, "old-use.html", vars));
         assert!(
             new.contains("43\u{202f}%") && new.contains("1.235") && new.contains("31. März 2027")
+        );
+    }
+
+    #[test]
+    fn history_and_budget_cells_write_what_the_templates_wrote() {
+        let old = r#"{% for h in hs %}<td><a href="{{ root }}checkins/{{ h.date }}.html">{{ h.date | date }}</a></td><td>{{ h.status | status }}</td><td class="num">{% if h.value is number %}{{ h.value | value }}{% else %}—{% endif %}</td>{% endfor %}|{% for l in ls %}<td>{{ l.category }}</td><td>{{ l.item | default(value="—") }}</td><td>{{ l.initiative | link(root=root) }}</td><td data-sort="{{ l.period_start }}">{{ l.period }}</td><td class="num" data-sort="{{ l.planned }}">{{ l.planned | amount }}</td><td class="num" data-sort="{{ l.forecast }}">{{ l.forecast | amount }}</td><td class="num" data-sort="{{ l.actual | default(value='') }}">{% if l.actual %}{{ l.actual | amount }}{% else %}—{% endif %}</td>{% endfor %}"#;
+        let new = r#"{% for h in hs %}<td>{{ h.date | checkin_link(root=root) }}</td>{{ h | kpi_status_cells }}{% endfor %}|{% for l in ls %}{{ l | budget_line_cells(root=root) }}{% endfor %}"#;
+        let mut t = tera(&[("old-use.html", old), ("new-use.html", new)]);
+        let fr = crate::model::Language::Fr;
+        register_locale_filters(&mut t, Locale::new(fr), "EUR".into(), 2);
+        let vars = json!({
+            "root": "../",
+            "hs": [
+                {"date": "2027-03-31", "status": "off-track", "value": 1234.567},
+                {"date": "2027-04-30", "status": null, "value": null},
+            ],
+            "ls": [
+                {"category": "Opex <x>", "item": "Licences & \"seats\"", "period": "FY2027", "period_start": "2026-04",
+                 "planned": "125000.5", "forecast": "130000", "actual": "-20",
+                 "initiative": {"id": "crm", "title": "CRM", "url": "initiatives/crm.html"}},
+                {"category": "Capex", "item": null, "period": "2026-Q3", "period_start": "2026-07",
+                 "planned": "0", "forecast": "0.005", "actual": null, "initiative": null},
+            ],
+        });
+        let new = render(&t, "new-use.html", vars.clone());
+        assert_eq!(new, render(&t, "old-use.html", vars));
+        assert!(
+            new.contains("31 mars 2027") && new.contains("125\u{202f}000,50"),
+            "{new}"
         );
     }
 
