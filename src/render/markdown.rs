@@ -46,7 +46,22 @@ pub fn render(body: &Body, links: &Links, allow_raw_html: bool) -> (String, Vec<
     if allow_raw_html {
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
     } else if safe_as_rendered(&events) {
-        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(link_with_rel));
+        // Inside an image, a link is only alt text: pulldown-cmark writes its words and drops
+        // its tags, which it can do only for a link it still sees as one.
+        let mut in_image = 0usize;
+        let events = events.into_iter().map(|ev| {
+            match &ev {
+                Event::Start(Tag::Image { .. }) => in_image += 1,
+                Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+                _ => {}
+            }
+            if in_image > 0 {
+                ev
+            } else {
+                link_with_rel(ev)
+            }
+        });
+        pulldown_cmark::html::push_html(&mut html, events);
     } else {
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         html = sanitizer().clean(&html).to_string();
@@ -366,6 +381,7 @@ mod tests {
         "# Risks {#r .warn}\n\nSee [CRM](../../sales/initiatives/crm-rollout.md \"the \\\"CRM\\\"\") and [site](https://example.com/a?b=1&c=\"2\").",
         "Mail <someone@example.com>, call [us](tel:+4930123), see <https://example.com>.",
         "![chart](../img/a.png \"A & B\") and [![x](y.png)](#top)",
+        "![foo [bar](/u) baz [qux](x.md)](e.png) after",
         "- [x] done\n- [ ] not yet\n\n|a|b|\n|:-|-:|\n|1 < 2|\"q\"|\n\nNote[^1].\n\n[^1]: Footnote with [a link](x.md).",
         "```rust\nfn main() { println!(\"<b>\"); }\n```\n\n> quote with `code <i>` and ~~old~~\n\n---\nline  \nbreak",
     ];
