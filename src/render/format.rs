@@ -138,14 +138,11 @@ impl Locale {
         // Pushed piece by piece: `format!` cost more than the rest of the `date` filter, which
         // nearly every table row calls.
         let mut out = String::with_capacity(16);
-        push_uint(&mut out, d.day());
+        push_int(&mut out, i64::from(d.day()));
         out.push_str(if self.lang == Language::De { ". " } else { " " });
         out.push_str(self.months[d.month0() as usize]);
         out.push(' ');
-        if d.year() < 0 {
-            out.push('-');
-        }
-        push_uint(&mut out, d.year().unsigned_abs());
+        push_int(&mut out, i64::from(d.year()));
         out
     }
 
@@ -158,8 +155,13 @@ impl Locale {
     }
 }
 
-fn push_uint(out: &mut String, mut n: u32) {
-    let mut digits = [0u8; 10];
+/// An integer's digits appended without `fmt` (dates in table cells, coordinates in charts).
+pub(crate) fn push_int(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    let mut n = v.unsigned_abs();
+    let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
         i -= 1;

@@ -7,6 +7,7 @@
 //! the same: filled shapes are all wound clockwise so that their union fills under the nonzero
 //! rule, and SVG restarts dashes at every subpath as it would at every element.
 
+use crate::render::format;
 use plotters::style::RGBColor;
 
 /// How a run of stroked shapes looks.
@@ -439,12 +440,12 @@ fn push_points(out: &mut String, mut points: impl Iterator<Item = (i32, i32)>) {
         } else if first >= 0 {
             out.push(' ');
         }
-        push_i64(out, first);
+        format::push_int(out, first);
         if command == 'l' {
             if dy >= 0 {
                 out.push(' ');
             }
-            push_i64(out, dy);
+            format::push_int(out, dy);
         }
         (px, py, last) = (x, y, command);
     }
@@ -531,27 +532,7 @@ fn push_pair(out: &mut String, x: i32, y: i32) {
 
 /// An integer without going through `fmt` (the writer's hottest path).
 fn push_int(out: &mut String, v: i32) {
-    push_i64(out, i64::from(v));
-}
-
-fn push_i64(out: &mut String, v: i64) {
-    if v < 0 {
-        out.push('-');
-    }
-    let mut n = v.unsigned_abs();
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
-    }
+    format::push_int(out, i64::from(v));
 }
 
 /// `v2` / 2, with ".5" for odd values.
@@ -570,11 +551,11 @@ fn push_fraction(out: &mut String, v: i64, per_unit: i64) {
     }
     let a = v.unsigned_abs();
     let per_unit = per_unit.unsigned_abs();
-    push_i64(out, (a / per_unit) as i64);
+    format::push_int(out, (a / per_unit) as i64);
     let rest = a % per_unit;
     if rest != 0 {
         out.push('.');
-        push_i64(out, (rest * 10 / per_unit) as i64);
+        format::push_int(out, (rest * 10 / per_unit) as i64);
     }
 }
 
