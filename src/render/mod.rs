@@ -5,6 +5,7 @@
 pub mod charts;
 pub mod figures;
 pub mod format;
+pub mod html;
 pub mod markdown;
 pub mod overview;
 pub mod pages;

@@ -3,6 +3,7 @@
 
 use super::build::Problem;
 use super::reload;
+use crate::render::html::escape;
 
 /// Add the live-reload script (and the overlay, when there are problems) before `</body>`.
 pub fn inject(html: &[u8], generation: u64, problems: &[Problem]) -> Vec<u8> {
@@ -103,22 +104,6 @@ fn code(code: &str) -> String {
     } else {
         format!("[{}]", escape(code))
     }
-}
-
-/// Escape text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

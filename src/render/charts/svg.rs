@@ -8,6 +8,7 @@
 //! rule, and SVG restarts dashes at every subpath as it would at every element.
 
 use crate::render::format;
+use crate::render::html::{escape, escape_into};
 use plotters::style::RGBColor;
 
 /// How a run of stroked shapes looks.
@@ -269,7 +270,7 @@ impl Writer {
         self.out.push_str("\" y=\"");
         push_int(&mut self.out, y);
         self.out.push_str("\">");
-        push_escaped(&mut self.out, text);
+        escape_into(&mut self.out, text);
         self.out.push_str("</text>\n");
     }
 
@@ -288,7 +289,7 @@ impl Writer {
         self.out.push_str("\" y=\"");
         push_int(&mut self.out, y.saturating_add(dy));
         self.out.push_str("\">");
-        push_escaped(&mut self.out, text);
+        escape_into(&mut self.out, text);
         self.out.push_str("</text>\n");
     }
 
@@ -583,34 +584,6 @@ fn push_hex(out: &mut String, c: RGBColor) {
 const HEX: [char; 16] = [
     '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'D', 'E', 'F',
 ];
-
-/// Text content: only `<` and `&` must be escaped, `>` is for symmetry with attribute values.
-fn push_escaped(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            c => out.push(c),
-        }
-    }
-}
-
-/// An attribute value.
-pub(super) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// FNV-1a over the parts: a stable hash (std's is seeded per process), for pattern ids.
 fn fnv1a(parts: &[&str]) -> u32 {
