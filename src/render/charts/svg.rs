@@ -265,13 +265,8 @@ impl Writer {
     pub fn text(&mut self, x: i32, y: i32, text: &str, style: TextStyle) {
         self.begin(Run::Text(style));
         self.run_len += 1;
-        self.out.push_str("<text x=\"");
-        push_int(&mut self.out, x);
-        self.out.push_str("\" y=\"");
-        push_int(&mut self.out, y);
-        self.out.push_str("\">");
-        escape_into(&mut self.out, text);
-        self.out.push_str("</text>\n");
+        self.out.push_str("<text");
+        push_text_at(&mut self.out, x, y, text);
     }
 
     /// A label read bottom to top, turned about (x, y): the anchor point before the baseline
@@ -284,13 +279,8 @@ impl Writer {
         push_int(&mut self.out, x);
         self.out.push(' ');
         push_int(&mut self.out, y);
-        self.out.push_str(")\" x=\"");
-        push_int(&mut self.out, x);
-        self.out.push_str("\" y=\"");
-        push_int(&mut self.out, y.saturating_add(dy));
-        self.out.push_str("\">");
-        escape_into(&mut self.out, text);
-        self.out.push_str("</text>\n");
+        self.out.push_str(")\"");
+        push_text_at(&mut self.out, x, y.saturating_add(dy), text);
     }
 
     /// Continue the open run if it has this style, otherwise close it and open one.
@@ -531,6 +521,17 @@ fn push_pair(out: &mut String, x: i32, y: i32) {
     push_int(out, y);
 }
 
+/// The end of a `<text` element: its position, the escaped label, the closing tag.
+fn push_text_at(out: &mut String, x: i32, y: i32, text: &str) {
+    out.push_str(" x=\"");
+    push_int(out, x);
+    out.push_str("\" y=\"");
+    push_int(out, y);
+    out.push_str("\">");
+    escape_into(out, text);
+    out.push_str("</text>\n");
+}
+
 /// An integer without going through `fmt` (the writer's hottest path).
 fn push_int(out: &mut String, v: i32) {
     format::push_int(out, i64::from(v));
@@ -659,6 +660,23 @@ mod tests {
             "<g font-size=\"12\" fill=\"#222\" text-anchor=\"end\">\n\
              <text x=\"5\" y=\"12\">x &amp; y</text>\n<text x=\"5\" y=\"13\">z</text>\n</g>\n\
              <text font-size=\"12\" fill=\"#222\" font-weight=\"bold\" x=\"5\" y=\"14\">bold</text>\n"
+        );
+    }
+
+    #[test]
+    fn vertical_text_turns_about_its_anchor() {
+        let style = TextStyle {
+            px: 13.0,
+            bold: false,
+            color: INK,
+            anchor: Some("middle"),
+        };
+        let mut w = Writer::new(100, 50, "T", "F", "k");
+        w.vertical_text(22, 160, 4, "FTE & more", style);
+        assert_eq!(
+            body(&w.finish()),
+            "<text font-size=\"13\" fill=\"#222\" text-anchor=\"middle\" \
+             transform=\"rotate(270 22 160)\" x=\"22\" y=\"164\">FTE &amp; more</text>\n"
         );
     }
 
