@@ -764,20 +764,31 @@ mod tests {
         );
     }
 
+    /// Render `vars` with the `new` template and the `old` one it replaced (with the filters of
+    /// `lang` and EUR), check they are the same, and return it.
+    fn same_as_template(
+        old: &str,
+        new: &str,
+        lang: crate::model::Language,
+        vars: serde_json::Value,
+    ) -> String {
+        let mut t = tera(&[("old-use.html", old), ("new-use.html", new)]);
+        register_locale_filters(&mut t, Locale::new(lang), "EUR".into(), 2);
+        let written = render(&t, "new-use.html", vars.clone());
+        assert_eq!(written, render(&t, "old-use.html", vars));
+        written
+    }
+
     #[test]
     fn update_cells_writes_what_the_template_wrote() {
         let old = r#"{% for u in us %}<td>{{ u.status | status }}</td><td class="num">{% if u.progress is number %}{{ u.progress | pct }}{% else %}—{% endif %}</td><td class="num">{% if u.confidence is number %}{{ u.confidence | num }}{% else %}—{% endif %}</td><td>{% if u.forecast_end %}{{ u.forecast_end | date }}{% else %}—{% endif %}</td><td>{{ u.note | default(value="") }}</td>{% endfor %}"#;
         let new = r#"{% for u in us %}{{ u | update_cells }}{% endfor %}"#;
-        let mut t = tera(&[("old-use.html", old), ("new-use.html", new)]);
-        let de = crate::model::Language::De;
-        register_locale_filters(&mut t, Locale::new(de), "EUR".into(), 2);
         let vars = json!({"us": [
             {"status": "at-risk", "progress": 42.5, "confidence": 3, "forecast_end": "2027-03-31", "note": "late <vendor> & \"co\""},
             {"status": null, "progress": null, "confidence": null, "forecast_end": null, "note": null},
             {"status": "done", "progress": 100, "confidence": 1234.5, "forecast_end": "", "note": ""},
         ]});
-        let new = render(&t, "new-use.html", vars.clone());
-        assert_eq!(new, render(&t, "old-use.html", vars));
+        let new = same_as_template(old, new, crate::model::Language::De, vars);
         assert!(
             new.contains("43\u{202f}%") && new.contains("1.235") && new.contains("31. März 2027")
         );
@@ -787,9 +798,6 @@ mod tests {
     fn history_and_budget_cells_write_what_the_templates_wrote() {
         let old = r#"{% for h in hs %}<td><a href="{{ root }}checkins/{{ h.date }}.html">{{ h.date | date }}</a></td><td>{{ h.status | status }}</td><td class="num">{% if h.value is number %}{{ h.value | value }}{% else %}—{% endif %}</td>{% endfor %}|{% for l in ls %}<td>{{ l.category }}</td><td>{{ l.item | default(value="—") }}</td><td>{{ l.initiative | link(root=root) }}</td><td data-sort="{{ l.period_start }}">{{ l.period }}</td><td class="num" data-sort="{{ l.planned }}">{{ l.planned | amount }}</td><td class="num" data-sort="{{ l.forecast }}">{{ l.forecast | amount }}</td><td class="num" data-sort="{{ l.actual | default(value='') }}">{% if l.actual %}{{ l.actual | amount }}{% else %}—{% endif %}</td>{% endfor %}"#;
         let new = r#"{% for h in hs %}<td>{{ h.date | checkin_link(root=root) }}</td>{{ h | kpi_status_cells }}{% endfor %}|{% for l in ls %}{{ l | budget_line_cells(root=root) }}{% endfor %}"#;
-        let mut t = tera(&[("old-use.html", old), ("new-use.html", new)]);
-        let fr = crate::model::Language::Fr;
-        register_locale_filters(&mut t, Locale::new(fr), "EUR".into(), 2);
         let vars = json!({
             "root": "../",
             "hs": [
@@ -804,8 +812,7 @@ mod tests {
                  "planned": "0", "forecast": "0.005", "actual": null, "initiative": null},
             ],
         });
-        let new = render(&t, "new-use.html", vars.clone());
-        assert_eq!(new, render(&t, "old-use.html", vars));
+        let new = same_as_template(old, new, crate::model::Language::Fr, vars);
         assert!(
             new.contains("31 mars 2027") && new.contains("125\u{202f}000,50"),
             "{new}"
@@ -816,16 +823,12 @@ mod tests {
     fn load_cells_writes_what_the_template_wrote() {
         let old = r#"{% for mo in ms %}<td>{{ mo.month }}</td><td class="num{% if mo.over %} over{% endif %}">{{ mo.load | num(dp=2) }}{% if mo.over %} ⚠{% endif %}</td><td class="num">{{ mo.capacity | num(dp=2) }}</td>{% endfor %}"#;
         let new = r#"{% for mo in ms %}{{ mo | load_cells }}{% endfor %}"#;
-        let mut t = tera(&[("old-use.html", old), ("new-use.html", new)]);
-        let en = crate::model::Language::En;
-        register_locale_filters(&mut t, Locale::new(en), "EUR".into(), 2);
         let vars = json!({"ms": [
             {"month": "2027-03", "load": 1.25, "capacity": 1.0, "over": true},
             {"month": "2027-04", "load": 0.5, "capacity": 0.8, "over": false},
             {"month": "<x>", "load": null, "capacity": 1234.5, "over": null},
         ]});
-        let new = render(&t, "new-use.html", vars.clone());
-        assert_eq!(new, render(&t, "old-use.html", vars));
+        let new = same_as_template(old, new, crate::model::Language::En, vars);
         assert!(
             new.contains("num over\">1.25 ⚠") && new.contains("&lt;x&gt;"),
             "{new}"
