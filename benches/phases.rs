@@ -25,6 +25,11 @@ use plansite::model::period::Period;
 use plansite::render::{pages, theme};
 use rayon::prelude::*;
 
+/// The allocator of the `plansite` binary (src/main.rs), so phases cost what they cost there.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn status_kb(key: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
