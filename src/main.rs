@@ -16,6 +16,14 @@ use plansite::commands;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// jemalloc's options, read once at start (`malloc_conf`, under the prefix tikv-jemalloc-sys
+/// gives its symbols). Freed pages go back to the system after 0.3 s instead of 10 s: a build
+/// frees each page's variables right after rendering it, and holding them kept the peak
+/// resident memory of the enterprise plan at ~120 MB instead of ~108 MB, for no speed gain.
+#[cfg(not(target_env = "msvc"))]
+#[export_name = "_rjem_malloc_conf"]
+static JEMALLOC_OPTIONS: &u8 = &b"dirty_decay_ms:300\0"[0];
+
 #[derive(Parser)]
 #[command(name = "plansite", version, propagate_version = true, about = "Publish an operational plan as a linked static site", long_about = None)]
 struct Cli {
