@@ -76,7 +76,10 @@ pub fn run(plan: &Path, output: Option<&Path>, timings: bool, quiet: bool) -> u8
     // Pages go to disk as they are rendered; the old site stays in place until all are written.
     let written = crate::write::Staging::begin(&out).map_err(crate::render::Failure::Sink);
     let written = written.and_then(|staging| {
-        let n = crate::render::render_site(model, analysis, &project.loaded, &staging)?;
+        let renderer = crate::render::Renderer::new(model, analysis, &project.loaded)
+            .map_err(crate::render::Failure::Plan)?;
+        let n = renderer.render_all(&staging)?;
+        crate::commands::exit_without_freeing(renderer);
         t.lap("render and write pages");
         staging.commit().map_err(crate::render::Failure::Sink)?;
         Ok(n)
@@ -100,5 +103,6 @@ pub fn run(plan: &Path, output: Option<&Path>, timings: bool, quiet: bool) -> u8
     if timings {
         t.print();
     }
+    crate::commands::exit_without_freeing(project);
     OK
 }

@@ -40,7 +40,9 @@ pub fn run(args: &Args, quiet: bool) -> u8 {
         return USAGE_OR_IO;
     }
     let warnings = project.diagnostics.iter().any(|d| !d.is_error());
-    if project.has_errors() || (args.deny_warnings && warnings) {
+    let failed = project.has_errors() || (args.deny_warnings && warnings);
+    super::exit_without_freeing(project);
+    if failed {
         PLAN_ERRORS
     } else {
         OK
