@@ -34,7 +34,7 @@ pub struct Cx<'a> {
     /// Each check-in's page, in plan order (see `checkin_urls`).
     pub checkin_urls: Vec<String>,
     /// Every entity's reference (`{id, title, url}` and the like), built once.
-    pub refs: Refs,
+    pub refs: Refs<'a>,
     /// Summaries of the entities that many pages list, built once.
     pub summaries: Summaries,
 }
@@ -53,7 +53,7 @@ impl<'a> Cx<'a> {
     /// so that page builders (called in parallel, in any order, any number of times) only look
     /// them up and clone them.
     pub fn new(plan: &'a Plan, an: &'a Analysis, loaded: &Loaded) -> Cx<'a> {
-        let mut cx = Cx {
+        Cx {
             plan,
             an,
             rel: Relations::new(plan),
@@ -65,44 +65,41 @@ impl<'a> Cx<'a> {
             },
             checkin_urls: checkin_urls(plan),
             refs: Refs::new(plan),
-            summaries: Summaries::default(),
-        };
-        cx.summaries = Summaries::new(&cx);
-        cx
+            summaries: Summaries::new(plan),
+        }
     }
 }
 
 /// The summaries of entities as lists show them, indexed like the plan's vectors. Many pages
 /// list the same entities (a department page every initiative of its subtree; the timeline, the
-/// initiatives index and the focus page all of them), so each summary is built once per build
-/// and cloned: a clone allocates, but formats no date or amount and looks nothing up.
-#[derive(Default)]
+/// initiatives index and the focus page all of them), so each summary is built once per build,
+/// on first use, and cloned: a clone allocates, but formats no date or amount and looks
+/// nothing up.
 pub struct Summaries {
-    goals: Vec<Value>,
-    depts: Vec<Value>,
-    initiatives: Vec<Value>,
-    objectives: Vec<Value>,
-    kpis: Vec<Value>,
-    people: Vec<Value>,
+    goals: Memo,
+    depts: Memo,
+    initiatives: Memo,
+    objectives: Memo,
+    kpis: Memo,
+    people: Memo,
 }
 
 impl Summaries {
-    fn new(cx: &Cx) -> Summaries {
-        let plan = cx.plan;
+    fn new(plan: &Plan) -> Summaries {
         Summaries {
-            goals: each(plan.goals.len(), |g| build_goal_summary(cx, g)),
-            depts: each(plan.departments.len(), |d| build_dept_summary(cx, d)),
-            initiatives: each(plan.initiatives.len(), |i| build_initiative_summary(cx, i)),
-            objectives: each(plan.objectives.len(), |o| build_objective_summary(cx, o)),
-            kpis: each(plan.kpis.len(), |k| build_kpi_summary(cx, k)),
-            people: each(plan.people.len(), |p| build_person_summary(cx, p)),
+            goals: Memo::new(plan.goals.len()),
+            depts: Memo::new(plan.departments.len()),
+            initiatives: Memo::new(plan.initiatives.len()),
+            objectives: Memo::new(plan.objectives.len()),
+            kpis: Memo::new(plan.kpis.len()),
+            people: Memo::new(plan.people.len()),
         }
     }
 }
 
-/// `f` of every index `0..n`, in index order, built in parallel.
-fn each<I: From<usize>>(n: usize, f: impl Fn(I) -> Value + Sync) -> Vec<Value> {
-    (0..n).into_par_iter().map(|i| f(I::from(i))).collect()
+/// `summary` of every index `0..n`, in index order, as a list.
+fn all<I: From<usize>>(n: usize, summary: impl Fn(I) -> Value) -> Value {
+    Value::Array((0..n).map(|i| summary(I::from(i))).collect())
 }
 
 /// Where each plan file's entity is shown: plan file path → page path.
@@ -398,7 +395,7 @@ fn page_meta(title: &str, section: &str) -> Value {
 }
 
 fn strategy(cx: &Cx, loaded: &Loaded) -> Value {
-    let goals = Value::Array(cx.summaries.goals.clone());
+    let goals = all(cx.summaries.goals.len(), |g| goal_summary(cx, g));
     let Some(s) = &cx.plan.strategy else {
         return obj([
             ("page", page_meta("Strategy", "strategy")),
@@ -415,6 +412,10 @@ fn strategy(cx: &Cx, loaded: &Loaded) -> Value {
         ("strategy", strategy),
         ("goals", goals),
     ])
+}
+
+fn goal_summary(cx: &Cx, g: GoalIx) -> Value {
+    cx.summaries.goals.get(g.ix(), || build_goal_summary(cx, g))
 }
 
 fn build_goal_summary(cx: &Cx, g: GoalIx) -> Value {
@@ -437,7 +438,10 @@ fn goals(cx: &Cx) -> Value {
     let total: f64 = cx.plan.goals.iter().filter_map(|g| g.weight).sum();
     obj([
         ("page", page_meta("Strategic goals", "goals")),
-        ("goals", Value::Array(cx.summaries.goals.clone())),
+        (
+            "goals",
+            all(cx.summaries.goals.len(), |g| goal_summary(cx, g)),
+        ),
         ("weight_total", json!(total)),
     ])
 }
@@ -479,7 +483,7 @@ fn goal(cx: &Cx, g: GoalIx, loaded: &Loaded) -> Page {
 }
 
 fn dept_summary(cx: &Cx, d: DeptIx) -> Value {
-    cx.summaries.depts[d.ix()].clone()
+    cx.summaries.depts.get(d.ix(), || build_dept_summary(cx, d))
 }
 
 fn build_dept_summary(cx: &Cx, d: DeptIx) -> Value {
@@ -613,7 +617,9 @@ fn dept_teams(cx: &Cx, dept: &Department) -> Value {
 /// The summary of an initiative, as every list of initiatives shows it (a copy of the one
 /// built for the whole build).
 pub fn initiative_summary(cx: &Cx, i: InitiativeIx) -> Value {
-    cx.summaries.initiatives[i.ix()].clone()
+    cx.summaries
+        .initiatives
+        .get(i.ix(), || build_initiative_summary(cx, i))
 }
 
 fn build_initiative_summary(cx: &Cx, i: InitiativeIx) -> Value {
@@ -766,7 +772,9 @@ fn initiatives(cx: &Cx) -> Value {
         ("page", page_meta("Initiatives", "initiatives")),
         (
             "initiatives",
-            Value::Array(cx.summaries.initiatives.clone()),
+            all(cx.summaries.initiatives.len(), |i| {
+                initiative_summary(cx, i)
+            }),
         ),
     ])
 }
@@ -1049,7 +1057,9 @@ fn budget_overview(cx: &Cx) -> Value {
 }
 
 fn objective_summary(cx: &Cx, o: ObjectiveIx) -> Value {
-    cx.summaries.objectives[o.ix()].clone()
+    cx.summaries
+        .objectives
+        .get(o.ix(), || build_objective_summary(cx, o))
 }
 
 fn build_objective_summary(cx: &Cx, o: ObjectiveIx) -> Value {
@@ -1093,7 +1103,7 @@ fn objective(cx: &Cx, o: ObjectiveIx) -> Page {
 }
 
 fn kpi_summary(cx: &Cx, k: KpiIx) -> Value {
-    cx.summaries.kpis[k.ix()].clone()
+    cx.summaries.kpis.get(k.ix(), || build_kpi_summary(cx, k))
 }
 
 fn build_kpi_summary(cx: &Cx, k: KpiIx) -> Value {
@@ -1123,7 +1133,7 @@ fn build_kpi_summary(cx: &Cx, k: KpiIx) -> Value {
 fn kpis(cx: &Cx) -> Value {
     obj([
         ("page", page_meta("KPIs", "kpis")),
-        ("kpis", Value::Array(cx.summaries.kpis.clone())),
+        ("kpis", all(cx.summaries.kpis.len(), |k| kpi_summary(cx, k))),
     ])
 }
 
@@ -1172,7 +1182,9 @@ fn kpi(cx: &Cx, k: KpiIx) -> Page {
 }
 
 fn person_summary(cx: &Cx, p: PersonIx) -> Value {
-    cx.summaries.people[p.ix()].clone()
+    cx.summaries
+        .people
+        .get(p.ix(), || build_person_summary(cx, p))
 }
 
 fn build_person_summary(cx: &Cx, p: PersonIx) -> Value {
@@ -1196,7 +1208,10 @@ fn build_person_summary(cx: &Cx, p: PersonIx) -> Value {
 fn people(cx: &Cx) -> Value {
     obj([
         ("page", page_meta("People", "people")),
-        ("people", Value::Array(cx.summaries.people.clone())),
+        (
+            "people",
+            all(cx.summaries.people.len(), |p| person_summary(cx, p)),
+        ),
     ])
 }
 

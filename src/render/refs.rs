@@ -1,6 +1,8 @@
 //! Small JSON views of entities, as templates receive them: every reference carries the
 //! page it links to (`url`, relative to the site root; templates prefix it with `root`).
 
+use std::sync::OnceLock;
+
 use serde_json::{json, Value};
 
 use crate::model::*;
@@ -54,57 +56,80 @@ pub fn initiative(plan: &Plan, i: InitiativeIx) -> Value {
     json!({ "id": i.id, "title": i.title, "url": initiative_url(i) })
 }
 
+/// Values built on first use, one per index, then cloned: each is built at most once per
+/// build, and never when no page asks for it (`serve` renders only the pages a browser asks
+/// for, so a rebuild after an edit builds none up front).
+pub struct Memo(Vec<OnceLock<Value>>);
+
+impl Memo {
+    pub fn new(n: usize) -> Memo {
+        Memo((0..n).map(|_| OnceLock::new()).collect())
+    }
+
+    /// The value at `i`, built by `make` the first time it is asked for.
+    pub fn get(&self, i: usize, make: impl FnOnce() -> Value) -> Value {
+        match self.0.get(i) {
+            Some(cell) => cell.get_or_init(make).clone(),
+            None => make(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Every entity's reference, built once per build: a page that lists a thousand initiatives
 /// clones a thousand small objects instead of formatting their URLs and copying their titles
 /// again. Indexed like the plan's vectors.
-#[derive(Default)]
-pub struct Refs {
-    goals: Vec<Value>,
-    people: Vec<Value>,
-    depts: Vec<Value>,
-    teams: Vec<Value>,
-    kpis: Vec<Value>,
-    objectives: Vec<Value>,
-    initiatives: Vec<Value>,
+pub struct Refs<'a> {
+    plan: &'a Plan,
+    goals: Memo,
+    people: Memo,
+    depts: Memo,
+    teams: Memo,
+    kpis: Memo,
+    objectives: Memo,
+    initiatives: Memo,
 }
 
-/// One value per index `0..n`.
-fn each<I: From<usize>>(n: usize, f: impl Fn(I) -> Value) -> Vec<Value> {
-    (0..n).map(|i| f(I::from(i))).collect()
-}
-
-impl Refs {
-    pub fn new(plan: &Plan) -> Refs {
+impl<'a> Refs<'a> {
+    pub fn new(plan: &'a Plan) -> Refs<'a> {
         Refs {
-            goals: each(plan.goals.len(), |g| goal(plan, g)),
-            people: each(plan.people.len(), |p| person(plan, p)),
-            depts: each(plan.departments.len(), |d| dept(plan, d)),
-            teams: each(plan.teams.len(), |t| team(plan, t)),
-            kpis: each(plan.kpis.len(), |k| kpi(plan, k)),
-            objectives: each(plan.objectives.len(), |o| objective(plan, o)),
-            initiatives: each(plan.initiatives.len(), |i| initiative(plan, i)),
+            plan,
+            goals: Memo::new(plan.goals.len()),
+            people: Memo::new(plan.people.len()),
+            depts: Memo::new(plan.departments.len()),
+            teams: Memo::new(plan.teams.len()),
+            kpis: Memo::new(plan.kpis.len()),
+            objectives: Memo::new(plan.objectives.len()),
+            initiatives: Memo::new(plan.initiatives.len()),
         }
     }
     pub fn goal(&self, g: GoalIx) -> Value {
-        self.goals[g.ix()].clone()
+        self.goals.get(g.ix(), || goal(self.plan, g))
     }
     pub fn person(&self, p: PersonIx) -> Value {
-        self.people[p.ix()].clone()
+        self.people.get(p.ix(), || person(self.plan, p))
     }
     pub fn dept(&self, d: DeptIx) -> Value {
-        self.depts[d.ix()].clone()
+        self.depts.get(d.ix(), || dept(self.plan, d))
     }
     pub fn team(&self, t: TeamIx) -> Value {
-        self.teams[t.ix()].clone()
+        self.teams.get(t.ix(), || team(self.plan, t))
     }
     pub fn kpi(&self, k: KpiIx) -> Value {
-        self.kpis[k.ix()].clone()
+        self.kpis.get(k.ix(), || kpi(self.plan, k))
     }
     pub fn objective(&self, o: ObjectiveIx) -> Value {
-        self.objectives[o.ix()].clone()
+        self.objectives.get(o.ix(), || objective(self.plan, o))
     }
     pub fn initiative(&self, i: InitiativeIx) -> Value {
-        self.initiatives[i.ix()].clone()
+        self.initiatives.get(i.ix(), || initiative(self.plan, i))
     }
 }
 
