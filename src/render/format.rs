@@ -137,7 +137,8 @@ impl Locale {
     pub fn date(&self, d: Date) -> String {
         // Pushed piece by piece: `format!` cost more than the rest of the `date` filter, which
         // nearly every table row calls.
-        let mut out = String::with_capacity(16);
+        // "30 September 2026", "30. September 2026" fit.
+        let mut out = String::with_capacity(24);
         push_int(&mut out, i64::from(d.day()));
         out.push_str(if self.lang == Language::De { ". " } else { " " });
         out.push_str(self.months[d.month0() as usize]);
@@ -171,7 +172,8 @@ pub(crate) fn push_int(out: &mut String, v: i64) {
             break;
         }
     }
-    digits[i..].iter().for_each(|&b| out.push(char::from(b)));
+    // ASCII digits, so always UTF-8; one copy rather than a push (and capacity check) each.
+    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
 }
 
 /// `v` rounded half away from zero to `dp` places, as plain digits (`"1234.50"`) and whether it
