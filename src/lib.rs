@@ -55,7 +55,7 @@ pub fn check_loaded(loaded: Loaded) -> Project {
 }
 
 /// The stages whose per-file work `Checker` remembers; `Cold` does them from scratch.
-pub(crate) trait Stages {
+pub(crate) trait Stages: Send {
     fn parse(&mut self, loaded: &Loaded) -> (Option<Plan>, Vec<Diagnostic>);
     fn site_diagnostics(&mut self, plan: &Plan, loaded: &Loaded) -> Vec<Diagnostic>;
 }
@@ -76,10 +76,25 @@ impl Stages for Cold {
 pub(crate) fn check_with(loaded: Loaded, stages: &mut impl Stages) -> Project {
     let (plan, mut diagnostics) = stages.parse(&loaded);
     let analysis = plan.as_ref().map(|plan| {
-        diagnostics.extend(check::check(plan, &loaded.sources));
-        let analysis = analyze::analyze(plan);
-        diagnostics.extend(analyze::diagnostics::diagnostics(plan, &analysis));
-        diagnostics.extend(stages.site_diagnostics(plan, &loaded));
+        // The structural rules, the analysis and the site's own checks (Markdown links,
+        // templates) only read the model: they run side by side. Their findings are added in
+        // one fixed order and sorted below, so the report does not depend on which ends first.
+        let ((structural, (analysis, derived)), site) = rayon::join(
+            || {
+                rayon::join(
+                    || check::check(plan, &loaded.sources),
+                    || {
+                        let analysis = analyze::analyze(plan);
+                        let derived = analyze::diagnostics::diagnostics(plan, &analysis);
+                        (analysis, derived)
+                    },
+                )
+            },
+            || stages.site_diagnostics(plan, &loaded),
+        );
+        diagnostics.extend(structural);
+        diagnostics.extend(derived);
+        diagnostics.extend(site);
         analysis
     });
     let mut project = Project {
