@@ -1,6 +1,7 @@
 //! Serialization helpers for model types that do not implement `Serialize` themselves
 //! (dates, months and entity indices), so analysis structs can derive it.
 
+use chrono::Datelike;
 use serde::Serializer;
 
 use crate::model::{Date, DeptIx, GoalIx, InitiativeIx, KpiIx, Month, ObjectiveIx, PersonIx};
@@ -14,20 +15,50 @@ macro_rules! ix_impl {
 }
 ix_impl!(DeptIx, GoalIx, InitiativeIx, KpiIx, ObjectiveIx, PersonIx);
 
+/// A date as `2026-04-30`.
 pub fn date<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(d)
+    let mut buf = [0; 10];
+    match iso(&mut buf, d.year(), &[d.month(), d.day()]) {
+        Some(text) => s.serialize_str(text),
+        None => s.collect_str(d),
+    }
 }
 
 pub fn opt_date<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
     match d {
-        Some(d) => s.collect_str(d),
+        Some(d) => date(d, s),
         None => s.serialize_none(),
     }
 }
 
 /// A month as `2026-04`.
 pub fn month<S: Serializer>(m: &Month, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(m)
+    let mut buf = [0; 7];
+    match iso(&mut buf, m.year(), &[m.month()]) {
+        Some(text) => s.serialize_str(text),
+        None => s.collect_str(m),
+    }
+}
+
+/// `YYYY-MM[-DD]` written into `buf` without `fmt` (the JSON export writes some 200,000
+/// dates and months, and `collect_str` went through the formatting machinery for each);
+/// `None` for a year outside 0–9999, which `Display` writes instead.
+fn iso<'b>(buf: &'b mut [u8], year: i32, parts: &[u32]) -> Option<&'b str> {
+    let year = u32::try_from(year).ok().filter(|y| *y <= 9999)?;
+    let digits = |n: u32, out: &mut [u8]| {
+        let mut n = n;
+        for b in out.iter_mut().rev() {
+            *b = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    };
+    digits(year, buf.get_mut(0..4)?);
+    for (k, &p) in parts.iter().enumerate() {
+        let at = 4 + 3 * k;
+        *buf.get_mut(at)? = b'-';
+        digits(p, buf.get_mut(at + 1..at + 3)?);
+    }
+    std::str::from_utf8(buf).ok()
 }
 
 pub fn ix<S: Serializer, I: Ix>(i: &I, s: S) -> Result<S::Ok, S::Error> {
@@ -36,4 +67,29 @@ pub fn ix<S: Serializer, I: Ix>(i: &I, s: S) -> Result<S::Ok, S::Error> {
 
 pub fn ixs<S: Serializer, I: Ix>(v: &[I], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(v.iter().map(|i| i.raw()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_months_as_display_writes_them() {
+        let cases = ["0001-01-01", "2026-04-30", "2031-12-09", "9999-12-31"];
+        for case in cases {
+            let d: Date = case.parse().unwrap();
+            let mut out = Vec::new();
+            date(&d, &mut serde_json::Serializer::new(&mut out)).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), format!("\"{d}\""));
+            let m = Month::of(d);
+            let mut out = Vec::new();
+            month(&m, &mut serde_json::Serializer::new(&mut out)).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), format!("\"{m}\""));
+        }
+        // Outside four digits, Display's form.
+        let far = Date::from_ymd_opt(12345, 1, 2).unwrap();
+        let mut out = Vec::new();
+        date(&far, &mut serde_json::Serializer::new(&mut out)).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), format!("\"{far}\""));
+    }
 }
