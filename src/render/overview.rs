@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::analyze::appraisal::{Scorecard, Subject};
 use crate::analyze::dashboard::MilestoneRef;
 use crate::analyze::rollup::StateCount;
+use crate::analyze::ser::IsoDate;
 use crate::model::*;
 use crate::render::figures;
 use crate::render::pages::{initiative_summary, merge, page, totals, tree_order, Cx, Page};
@@ -94,7 +95,7 @@ fn counts(c: &[StateCount]) -> Value {
 
 fn milestone(cx: &Cx, m: &MilestoneRef) -> Value {
     with(
-        json!({ "title": m.title, "date": m.date, "days": m.days_from_as_of }),
+        json!({ "title": m.title, "date": IsoDate(m.date), "days": m.days_from_as_of }),
         [("initiative", cx.refs.initiative(m.initiative))],
     )
 }

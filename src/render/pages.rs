@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::analyze::budget::{Breakdown, Totals};
+use crate::analyze::ser::IsoDate;
 use crate::analyze::Analysis;
 use crate::diag::Diagnostic;
 use crate::load::Loaded;
@@ -373,7 +374,7 @@ pub fn common(plan: &Plan, path: &str) -> Value {
             "organization": s.organization,
             "currency": s.currency.code,
             "language": s.language.code(),
-            "as_of": s.as_of,
+            "as_of": IsoDate(s.as_of),
             "as_of_source": s.as_of_source,
             "fiscal_year_start": s.fiscal_year_start,
             "horizon": { "start": s.horizon_start, "end": s.horizon_end, "label": horizon_label(s) },
@@ -689,13 +690,13 @@ fn checkin_detail(cx: &Cx, c: &CheckIn, loaded: &Loaded) -> Value {
     });
     let updates = refs::list(c.updates.iter(), |u| {
         with(
-            json!({ "status": u.status.as_str(), "progress": u.progress, "confidence": u.confidence, "forecast_end": u.forecast_end, "note": u.note }),
+            json!({ "status": u.status.as_str(), "progress": u.progress, "confidence": u.confidence, "forecast_end": u.forecast_end.map(IsoDate), "note": u.note }),
             [("initiative", cx.refs.initiative(u.initiative.to))],
         )
     });
     let milestones = refs::list(c.milestones.iter(), |m| {
         with(
-            json!({ "title": m.title, "done": m.done }),
+            json!({ "title": m.title, "done": IsoDate(m.done) }),
             [("initiative", cx.refs.initiative(m.initiative.to))],
         )
     });
@@ -721,7 +722,7 @@ fn checkin(cx: &Cx, n: usize, loaded: &Loaded) -> Page {
         i.and_then(|i| {
             plan.checkins
                 .get(i)
-                .map(|c| json!({ "date": c.date, "url": urls[i] }))
+                .map(|c| json!({ "date": IsoDate(c.date), "url": urls[i] }))
         })
     };
     let detail = with(checkin_detail(cx, c, loaded), [("url", json!(urls[n]))]);
@@ -797,13 +798,13 @@ fn initiative_details(cx: &Cx, i: InitiativeIx, loaded: &Loaded) -> Value {
     let (plan, init) = (cx.plan, cx.plan.initiative(i));
     let allocations = refs::list(init.allocations.iter(), |a| {
         with(
-            json!({ "fte": a.fte, "from": a.from, "to": a.to }),
+            json!({ "fte": a.fte, "from": IsoDate(a.from), "to": IsoDate(a.to) }),
             [("person", cx.refs.person(a.person.to))],
         )
     });
     let tasks = refs::list(init.tasks.iter(), |t| {
         with(
-            json!({ "title": t.title, "start": t.start, "end": t.end, "fte": t.fte }),
+            json!({ "title": t.title, "start": t.start.map(IsoDate), "end": t.end.map(IsoDate), "fte": t.fte }),
             [("owner", refs::opt(&t.owner, |p| cx.refs.person(p)))],
         )
     });
@@ -857,11 +858,11 @@ fn initiative_progress(cx: &Cx, i: InitiativeIx) -> Value {
     let st = &fig.status;
     let milestones = refs::list(
         fig.milestones.iter(),
-        |m| json!({ "title": m.title, "date": m.date, "reached": m.reached, "slip_days": m.slip_days, "missed": m.missed }),
+        |m| json!({ "title": m.title, "date": IsoDate(m.date), "reached": m.reached.map(IsoDate), "slip_days": m.slip_days, "missed": m.missed }),
     );
     let history = refs::list(
         fig.history.iter().rev(),
-        |u| json!({ "date": u.date, "status": u.state.as_str(), "progress": u.progress, "confidence": u.confidence, "forecast_end": u.forecast_end, "note": u.note, "author": u.author }),
+        |u| json!({ "date": IsoDate(u.date), "status": u.state.as_str(), "progress": u.progress, "confidence": u.confidence, "forecast_end": u.forecast_end.map(IsoDate), "note": u.note, "author": u.author }),
     );
     let schedule = with(
         json!({ "slack_days": sched.slack_days, "incoming_slack_days": sched.incoming_slack_days, "on_critical_path": sched.on_critical_path }),
@@ -1142,17 +1143,17 @@ fn kpi(cx: &Cx, k: KpiIx) -> Page {
     let kpi = plan.kpi(k);
     let readings = refs::list(rel.kpi_readings[k.ix()].iter(), |&(c, r)| {
         let (c, r) = (&plan.checkins[c], &plan.checkins[c].readings[r]);
-        json!({ "date": c.date, "value": r.value, "note": r.note })
+        json!({ "date": IsoDate(c.date), "value": r.value, "note": r.note })
     });
     let history = refs::list(
         cx.an.kpis[k.ix()].history.iter().rev(),
-        |h| json!({ "date": h.date, "status": h.state.as_str(), "value": h.value }),
+        |h| json!({ "date": IsoDate(h.date), "status": h.state.as_str(), "value": h.value }),
     );
     let mut vars = kpi_summary(cx, k);
     merge(
         &mut vars,
         json!({
-            "baseline": kpi.baseline.as_ref().map(|b| json!({ "value": b.value, "date": b.date })),
+            "baseline": kpi.baseline.as_ref().map(|b| json!({ "value": b.value, "date": b.date.map(IsoDate) })),
             "targets": kpi.targets.iter().map(|t| json!({ "period": t.period, "value": t.value })).collect::<Vec<_>>(),
             "tolerance": kpi.tolerance,
         }),
@@ -1221,14 +1222,14 @@ fn person(cx: &Cx, p: PersonIx) -> Page {
     let tasks = refs::list(rel.person_tasks[p.ix()].iter(), |&(i, t)| {
         let task = &plan.initiative(i).tasks[t];
         with(
-            json!({ "title": task.title, "start": task.start, "end": task.end, "fte": task.fte }),
+            json!({ "title": task.title, "start": task.start.map(IsoDate), "end": task.end.map(IsoDate), "fte": task.fte }),
             [("initiative", cx.refs.initiative(i))],
         )
     });
     let allocations = refs::list(rel.person_allocations[p.ix()].iter(), |&(i, a)| {
         let al = &plan.initiative(i).allocations[a];
         with(
-            json!({ "fte": al.fte, "from": al.from, "to": al.to }),
+            json!({ "fte": al.fte, "from": IsoDate(al.from), "to": IsoDate(al.to) }),
             [("initiative", cx.refs.initiative(i))],
         )
     });
