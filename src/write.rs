@@ -45,9 +45,14 @@ pub const MARKER: &str = ".plansite-site";
 
 const MARKER_TEXT: &[u8] = b"written by plansite; this folder is replaced on every build\n";
 
-/// How much of an old file is read at a time to compare it with new bytes: small enough for
-/// malloc's ordinary heap (no mmap per call), large enough for few read calls.
+/// How much of an old file is read at a time to compare it with new bytes: large enough for
+/// few read calls. The buffer is one per thread, kept between files: allocating it per file
+/// made the allocator hand back and fault in fresh pages thousands of times a build.
 const COMPARE_CHUNK: usize = 64 * 1024;
+
+thread_local! {
+    static COMPARE_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 #[derive(Debug)]
 pub enum WriteError {
@@ -261,19 +266,24 @@ fn same_content(old: &Path, bytes: &[u8]) -> bool {
         .unwrap_or(false)
 }
 
-/// Compare a file with `expected` chunk by chunk, stopping at the first difference.
+/// Compare a file, whose length the caller found equal to `expected`'s, with `expected` chunk
+/// by chunk, stopping at the first difference. It stops reading once all of `expected` has
+/// matched: a file that grows between the length check and the link is being written by
+/// someone else, and a hard link would share that writing anyway.
 fn reads_exactly(mut file: File, mut expected: &[u8]) -> io::Result<bool> {
-    let mut buf = vec![0u8; expected.len().clamp(1, COMPARE_CHUNK)];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            return Ok(expected.is_empty());
+    COMPARE_BUF.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        buf.resize(COMPARE_CHUNK, 0);
+        while !expected.is_empty() {
+            let want = expected.len().min(buf.len());
+            let n = file.read(&mut buf[..want])?;
+            if n == 0 || buf[..n] != expected[..n] {
+                return Ok(false);
+            }
+            expected = &expected[n..];
         }
-        if n > expected.len() || buf[..n] != expected[..n] {
-            return Ok(false);
-        }
-        expected = &expected[n..];
-    }
+        Ok(true)
+    })
 }
 
 /// A build that died between the two renames left the old site aside: put it back.
@@ -346,6 +356,30 @@ fn remove_tree(root: &Path) -> Result<(), WriteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_content_compares_every_byte_across_chunks() {
+        let d = tmp("same-content");
+        fs::create_dir_all(&d).unwrap();
+        let big: Vec<u8> = (0..3 * COMPARE_CHUNK + 17)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let file = d.join("big");
+        fs::write(&file, &big).unwrap();
+        assert!(same_content(&file, &big));
+        for at in [0, COMPARE_CHUNK - 1, COMPARE_CHUNK, big.len() - 1] {
+            let mut other = big.clone();
+            other[at] ^= 1;
+            assert!(!same_content(&file, &other), "a difference at byte {at}");
+        }
+        assert!(!same_content(&file, &big[..big.len() - 1]));
+        let empty = d.join("empty");
+        fs::write(&empty, b"").unwrap();
+        assert!(same_content(&empty, b""));
+        assert!(!same_content(&empty, b"x"));
+        assert!(!same_content(&d.join("missing"), b""));
+        assert!(!same_content(&d, b""), "a folder is not a file");
+    }
 
     #[cfg(unix)]
     #[test]

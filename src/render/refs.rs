@@ -164,3 +164,32 @@ pub fn list<I: Copy>(items: impl IntoIterator<Item = I>, f: impl Fn(I) -> Value)
 pub fn refs<I: Copy>(rs: &[Ref<I>], f: impl Fn(I) -> Value) -> Value {
     list(rs.iter().map(|r| r.to), f)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use rayon::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn a_memo_builds_each_value_once_even_when_threads_race() {
+        let memo = Memo::new(3);
+        let built = AtomicUsize::new(0);
+        let make = |i: usize| {
+            built.fetch_add(1, Ordering::SeqCst);
+            json!({ "i": i })
+        };
+        let got: Vec<Value> = (0..300)
+            .into_par_iter()
+            .map(|n| memo.get(n % 3, || make(n % 3)))
+            .collect();
+        assert_eq!(built.load(Ordering::SeqCst), 3);
+        assert_eq!(got[4], json!({ "i": 1 }));
+        assert_eq!(memo.len(), 3);
+        // Out of range: built every time, never stored.
+        assert_eq!(memo.get(7, || make(7)), json!({ "i": 7 }));
+        assert_eq!(built.load(Ordering::SeqCst), 4);
+    }
+}
