@@ -26,7 +26,7 @@ use plansite::render::{pages, theme};
 use rayon::prelude::*;
 
 /// The allocator of the `plansite` binary (src/main.rs), so phases cost what they cost there.
-#[cfg(not(target_env = "msvc"))]
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

@@ -12,7 +12,7 @@ use plansite::commands;
 /// glibc's malloc that was a fifth of its instructions. jemalloc makes the enterprise build
 /// ~15 % faster at the same peak memory (docs/performance.md); mimalloc was as fast but took
 /// 55 % more memory.
-#[cfg(not(target_env = "msvc"))]
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
@@ -20,7 +20,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// gives its symbols). Freed pages go back to the system after 0.3 s instead of 10 s: a build
 /// frees each page's variables right after rendering it, and holding them kept the peak
 /// resident memory of the enterprise plan at ~120 MB instead of ~108 MB, for no speed gain.
-#[cfg(not(target_env = "msvc"))]
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[export_name = "_rjem_malloc_conf"]
 static JEMALLOC_OPTIONS: &u8 = &b"dirty_decay_ms:300\0"[0];
 
