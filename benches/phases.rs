@@ -30,6 +30,11 @@ use rayon::prelude::*;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// And its options (see src/main.rs), so that peak memory is measured as the binary has it.
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc"), not(windows)))]
+#[export_name = "_rjem_malloc_conf"]
+static JEMALLOC_OPTIONS: &[u8; 19] = b"dirty_decay_ms:300\0";
+
 fn status_kb(key: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()

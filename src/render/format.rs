@@ -194,8 +194,10 @@ fn rounded_digits(v: f64, dp: u32) -> Option<(bool, String)> {
 }
 
 /// `r` / 10^dp with exactly `dp` decimals (`fixed_point(5, 2)` is `"0.05"`); without
-/// `format!`, which was most of the cost of a number in a table.
+/// `format!`, which was most of the cost of a number in a table. `dp` is at most 19 (callers
+/// pass at most 6).
 fn fixed_point(r: u64, dp: usize) -> String {
+    debug_assert!(dp < 20, "at most 19 decimals");
     let mut digits = [b'0'; 20];
     let (mut n, mut i) = (r, digits.len());
     while n > 0 {

@@ -34,9 +34,9 @@ pub struct Cx<'a> {
     pub links: BodyLinks,
     /// Each check-in's page, in plan order (see `checkin_urls`).
     pub checkin_urls: Vec<String>,
-    /// Every entity's reference (`{id, title, url}` and the like), built once.
+    /// Every entity's reference (`{id, title, url}` and the like), built once, on first use.
     pub refs: Refs<'a>,
-    /// Summaries of the entities that many pages list, built once.
+    /// Summaries of the entities that many pages list, built once, on first use.
     pub summaries: Summaries,
 }
 
@@ -50,9 +50,9 @@ pub struct BodyLinks {
 }
 
 impl<'a> Cx<'a> {
-    /// The context of one build. Relations, references and summaries are computed here, once,
-    /// so that page builders (called in parallel, in any order, any number of times) only look
-    /// them up and clone them.
+    /// The context of one build. Relations are computed here; references and summaries the
+    /// first time a page asks for each. Page builders (called in parallel, in any order, any
+    /// number of times) only look them up and clone them.
     pub fn new(plan: &'a Plan, an: &'a Analysis, loaded: &Loaded) -> Cx<'a> {
         Cx {
             plan,

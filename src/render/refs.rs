@@ -66,7 +66,9 @@ impl Memo {
         Memo((0..n).map(|_| OnceLock::new()).collect())
     }
 
-    /// The value at `i`, built by `make` the first time it is asked for.
+    /// The value at `i`, built by `make` the first time it is asked for. `make` must not ask
+    /// this memo for the same index (say, a summary built from its parent's summary in a
+    /// cycle): that would wait for itself forever instead of failing.
     pub fn get(&self, i: usize, make: impl FnOnce() -> Value) -> Value {
         match self.0.get(i) {
             Some(cell) => cell.get_or_init(make).clone(),
@@ -83,7 +85,7 @@ impl Memo {
     }
 }
 
-/// Every entity's reference, built once per build: a page that lists a thousand initiatives
+/// Every entity's reference, built once per build (on first use): a page that lists a thousand initiatives
 /// clones a thousand small objects instead of formatting their URLs and copying their titles
 /// again. Indexed like the plan's vectors.
 pub struct Refs<'a> {

@@ -114,7 +114,10 @@ impl LiveSite {
         // Made outside the lock: other requests go on meanwhile (two at once may both make it).
         let made = cell.borrow_dependent().file(path)?;
         Some(match made {
-            Ok(bytes) => {
+            Ok(mut bytes) => {
+                // Pages are rendered into a buffer sized for a typical page; the cache keeps
+                // them for the whole session.
+                bytes.shrink_to_fit();
                 let bytes = Arc::new(bytes);
                 self.lock().insert(path.to_string(), Arc::clone(&bytes));
                 Ok(bytes)
@@ -134,7 +137,8 @@ impl LiveSite {
 /// Rendering every page ahead of requests fills the cache.
 impl crate::render::Sink for LiveSite {
     type Error = Vec<crate::Diagnostic>;
-    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), Self::Error> {
+    fn put(&self, path: &str, mut bytes: Vec<u8>) -> Result<(), Self::Error> {
+        bytes.shrink_to_fit();
         self.lock().insert(path.to_string(), Arc::new(bytes));
         Ok(())
     }
