@@ -25,15 +25,9 @@ use plansite::model::period::Period;
 use plansite::render::{pages, theme};
 use rayon::prelude::*;
 
-/// The allocator of the `plansite` binary (src/main.rs), so phases cost what they cost there.
-#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
-/// And its options (see src/main.rs), so that peak memory is measured as the binary has it.
-#[cfg(all(feature = "jemalloc", not(target_env = "msvc"), not(windows)))]
-#[export_name = "_rjem_malloc_conf"]
-static JEMALLOC_OPTIONS: &[u8; 19] = b"dirty_decay_ms:300\0";
+// The allocator of the `plansite` binary (src/main.rs), with its options, so that phases cost
+// the time and memory they cost there.
+plansite::global_allocator!();
 
 fn status_kb(key: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")

@@ -8,23 +8,8 @@ use clap::{Parser, Subcommand};
 
 use plansite::commands;
 
-/// A build allocates and frees millions of small objects (template variables, strings); with
-/// glibc's malloc that was a fifth of its instructions. jemalloc makes the enterprise build
-/// ~15 % faster at the same peak memory (docs/performance.md); mimalloc was as fast but took
-/// 55 % more memory.
-#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
-/// jemalloc's options, read once at start (`const char *malloc_conf`, under the prefix
-/// tikv-jemalloc-sys gives its symbols; a reference to the array is that pointer). Freed pages
-/// go back to the system after 0.3 s instead of 10 s: a build frees each page's variables right
-/// after rendering it, and holding them kept the peak resident memory of the enterprise plan at
-/// ~129 MB instead of ~117 MB, for no speed gain. Not on Windows, where jemalloc defines the
-/// symbol itself (not weakly) and the two would clash.
-#[cfg(all(feature = "jemalloc", not(target_env = "msvc"), not(windows)))]
-#[export_name = "_rjem_malloc_conf"]
-static JEMALLOC_OPTIONS: &[u8; 19] = b"dirty_decay_ms:300\0";
+// jemalloc, with plansite's options (see the macro's documentation in src/lib.rs).
+plansite::global_allocator!();
 
 #[derive(Parser)]
 #[command(name = "plansite", version, propagate_version = true, about = "Publish an operational plan as a linked static site", long_about = None)]
