@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 use plansite::commands;
 
-// jemalloc, with plansite's options (see the macro's documentation in src/lib.rs).
+// jemalloc, with plansite's options (see src/allocator.rs).
 plansite::global_allocator!();
 
 #[derive(Parser)]
