@@ -4,7 +4,9 @@
 use chrono::Datelike;
 use serde::Serializer;
 
-use crate::model::{Date, DeptIx, GoalIx, InitiativeIx, KpiIx, Month, ObjectiveIx, PersonIx};
+use crate::model::{
+    digits, Date, DeptIx, GoalIx, InitiativeIx, KpiIx, Month, ObjectiveIx, PersonIx,
+};
 
 /// An entity index, written as its number.
 pub trait Ix: Copy {
@@ -29,9 +31,8 @@ impl serde::Serialize for IsoDate {
 
 /// A date as `2026-04-30`.
 pub fn date<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
-    let mut buf = [0; 10];
-    match iso(&mut buf, d.year(), &[d.month(), d.day()]) {
-        Some(text) => s.serialize_str(text),
+    match iso(d.year(), &[d.month(), d.day()]) {
+        Some(text) => s.serialize_str(&text),
         None => s.collect_str(d),
     }
 }
@@ -45,32 +46,24 @@ pub fn opt_date<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error
 
 /// A month as `2026-04`.
 pub fn month<S: Serializer>(m: &Month, s: S) -> Result<S::Ok, S::Error> {
-    let mut buf = [0; 7];
-    match iso(&mut buf, m.year(), &[m.month()]) {
-        Some(text) => s.serialize_str(text),
+    match iso(m.year(), &[m.month()]) {
+        Some(text) => s.serialize_str(&text),
         None => s.collect_str(m),
     }
 }
 
-/// `YYYY-MM[-DD]` written into `buf` without `fmt` (the JSON export writes some 200,000
-/// dates and months, and `collect_str` went through the formatting machinery for each);
-/// `None` for a year outside 0–9999, which `Display` writes instead.
-fn iso<'b>(buf: &'b mut [u8], year: i32, parts: &[u32]) -> Option<&'b str> {
+/// `YYYY-MM[-DD]` without `fmt` (the JSON export writes some 200,000 dates and months, and
+/// `collect_str` went through the formatting machinery for each); `None` for a year outside
+/// 0–9999, which `Display` writes instead.
+fn iso(year: i32, parts: &[u32]) -> Option<String> {
     let year = u32::try_from(year).ok().filter(|y| *y <= 9999)?;
-    let digits = |n: u32, out: &mut [u8]| {
-        let mut n = n;
-        for b in out.iter_mut().rev() {
-            *b = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-    };
-    digits(year, buf.get_mut(0..4)?);
-    for (k, &p) in parts.iter().enumerate() {
-        let at = 4 + 3 * k;
-        *buf.get_mut(at)? = b'-';
-        digits(p, buf.get_mut(at + 1..at + 3)?);
+    let mut out = String::with_capacity(10);
+    digits::push_padded(&mut out, year, 4);
+    for &p in parts {
+        out.push('-');
+        digits::push_padded(&mut out, p, 2);
     }
-    std::str::from_utf8(buf).ok()
+    Some(out)
 }
 
 pub fn ix<S: Serializer, I: Ix>(i: &I, s: S) -> Result<S::Ok, S::Error> {

@@ -1,6 +1,7 @@
 //! The typed model of a plan: one struct per entity of the plan format, references resolved
 //! into indices. It owns no presentation.
 
+pub mod digits;
 pub mod money;
 pub mod period;
 

@@ -119,68 +119,34 @@ impl<'a> Sum<&'a Money> for Money {
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.plain(&mut [0; PLAIN_MAX]))
+        f.write_str(&self.plain())
     }
 }
 
-/// The longest plain form: a 96-bit mantissa has 29 digits, and a scale of up to 28 may put
-/// them all behind "0.", with a sign in front.
-const PLAIN_MAX: usize = 64;
-
 impl Money {
-    /// The amount without trailing zeros (`1250000.5`, `-300`, `0.05`), written into `buf`.
-    /// The JSON export writes hundreds of thousands of amounts; this is several times faster
-    /// than going through `Decimal`'s `Display` and a formatter.
-    fn plain<'b>(&self, buf: &'b mut [u8; PLAIN_MAX]) -> &'b str {
+    /// The amount without trailing zeros (`1250000.5`, `-300`, `0.05`). The JSON export writes
+    /// hundreds of thousands of amounts; this is several times faster than going through
+    /// `Decimal`'s `Display` and a formatter.
+    fn plain(&self) -> String {
         let d = self.0.normalize();
-        let scale = d.scale() as usize;
-        let m = d.mantissa();
-        let mut digits = [0u8; 40];
-        let mut n = 0;
-        let mut u = m.unsigned_abs();
-        // Most amounts fit in 64 bits, where division is cheap; u128 division is a library call.
-        while u > u128::from(u64::MAX) {
-            digits[n] = b'0' + (u % 10) as u8;
-            u /= 10;
-            n += 1;
+        let mut out = String::with_capacity(32);
+        if d.mantissa() < 0 {
+            out.push('-');
         }
-        let mut v = u as u64;
-        loop {
-            digits[n] = b'0' + (v % 10) as u8;
-            v /= 10;
-            n += 1;
-            if v == 0 {
-                break;
-            }
-        }
-        let mut len = 0;
-        let mut put = |b: u8| {
-            buf[len] = b;
-            len += 1;
-        };
-        if m < 0 {
-            put(b'-');
-        }
-        if n <= scale {
-            put(b'0');
-            put(b'.');
-            (n..scale).for_each(|_| put(b'0'));
-        }
-        for i in (0..n).rev() {
-            if i + 1 == scale && n > scale {
-                put(b'.');
-            }
-            put(digits[i]);
-        }
-        // Only ASCII digits, '-' and '.' were written.
-        std::str::from_utf8(&buf[..len]).unwrap_or_default()
+        let mut digits = itoa::Buffer::new();
+        super::digits::push_fixed(
+            &mut out,
+            digits.format(d.mantissa().unsigned_abs()),
+            d.scale() as usize,
+        );
+        out
     }
 }
 
 impl serde::Serialize for Money {
     /// Money is written as a decimal string so that no consumer reads it as a float.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.plain(&mut [0; PLAIN_MAX]))
+        s.serialize_str(&self.plain())
     }
 }
 

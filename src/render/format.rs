@@ -4,7 +4,7 @@
 use chrono::Datelike;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::model::{Date, Language, Money};
+use crate::model::{digits, Date, Language, Money};
 
 /// How one language writes numbers and dates.
 #[derive(Clone, Copy, Debug)]
@@ -158,22 +158,7 @@ impl Locale {
 
 /// An integer's digits appended without `fmt` (dates in table cells, coordinates in charts).
 pub(crate) fn push_int(out: &mut String, v: i64) {
-    if v < 0 {
-        out.push('-');
-    }
-    let mut n = v.unsigned_abs();
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // ASCII digits, so always UTF-8; one copy rather than a push (and capacity check) each.
-    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
+    digits::push_int(out, v);
 }
 
 /// `v` rounded half away from zero to `dp` places, as plain digits (`"1234.50"`) and whether it
@@ -194,26 +179,10 @@ fn rounded_digits(v: f64, dp: u32) -> Option<(bool, String)> {
 }
 
 /// `r` / 10^dp with exactly `dp` decimals (`fixed_point(5, 2)` is `"0.05"`); without
-/// `format!`, which was most of the cost of a number in a table. `dp` is at most 19 (callers
-/// pass at most 6).
+/// `format!`, which was most of the cost of a number in a table.
 fn fixed_point(r: u64, dp: usize) -> String {
-    debug_assert!(dp < 20, "at most 19 decimals");
-    let mut digits = [b'0'; 20];
-    let (mut n, mut i) = (r, digits.len());
-    while n > 0 {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    // At least one digit before the point.
-    let first = i.min(digits.len() - dp - 1);
-    let mut out = String::with_capacity(digits.len() - first + 1);
-    for (k, &b) in digits[first..].iter().enumerate() {
-        if dp > 0 && k == digits.len() - first - dp {
-            out.push('.');
-        }
-        out.push(char::from(b));
-    }
+    let mut out = String::with_capacity(24);
+    digits::push_fixed(&mut out, itoa::Buffer::new().format(r), dp);
     out
 }
 

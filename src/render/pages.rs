@@ -66,7 +66,7 @@ impl<'a> Cx<'a> {
             },
             checkin_urls: checkin_urls(plan),
             refs: Refs::new(plan),
-            summaries: Summaries::new(plan),
+            summaries: Memos::new(plan),
         }
     }
 }
@@ -76,27 +76,7 @@ impl<'a> Cx<'a> {
 /// initiatives index and the focus page all of them), so each summary is built once per build,
 /// on first use, and cloned: a clone allocates, but formats no date or amount and looks
 /// nothing up.
-pub struct Summaries {
-    goals: Memo,
-    depts: Memo,
-    initiatives: Memo,
-    objectives: Memo,
-    kpis: Memo,
-    people: Memo,
-}
-
-impl Summaries {
-    fn new(plan: &Plan) -> Summaries {
-        Summaries {
-            goals: Memo::new(plan.goals.len()),
-            depts: Memo::new(plan.departments.len()),
-            initiatives: Memo::new(plan.initiatives.len()),
-            objectives: Memo::new(plan.objectives.len()),
-            kpis: Memo::new(plan.kpis.len()),
-            people: Memo::new(plan.people.len()),
-        }
-    }
-}
+pub type Summaries = Memos;
 
 /// `summary` of every index `0..n`, in index order, as a list.
 fn all<I: From<usize>>(n: usize, summary: impl Fn(I) -> Value) -> Value {

@@ -85,24 +85,21 @@ impl Memo {
     }
 }
 
-/// Every entity's reference, built once per build (on first use): a page that lists a thousand initiatives
-/// clones a thousand small objects instead of formatting their URLs and copying their titles
-/// again. Indexed like the plan's vectors.
-pub struct Refs<'a> {
-    plan: &'a Plan,
-    goals: Memo,
-    people: Memo,
-    depts: Memo,
-    teams: Memo,
-    kpis: Memo,
-    objectives: Memo,
-    initiatives: Memo,
+/// One [`Memo`] per kind of entity, indexed like the plan's vectors: the references below, and
+/// the summaries of the page builders (`pages::Summaries`).
+pub struct Memos {
+    pub goals: Memo,
+    pub people: Memo,
+    pub depts: Memo,
+    pub teams: Memo,
+    pub kpis: Memo,
+    pub objectives: Memo,
+    pub initiatives: Memo,
 }
 
-impl<'a> Refs<'a> {
-    pub fn new(plan: &'a Plan) -> Refs<'a> {
-        Refs {
-            plan,
+impl Memos {
+    pub fn new(plan: &Plan) -> Memos {
+        Memos {
             goals: Memo::new(plan.goals.len()),
             people: Memo::new(plan.people.len()),
             depts: Memo::new(plan.departments.len()),
@@ -112,26 +109,47 @@ impl<'a> Refs<'a> {
             initiatives: Memo::new(plan.initiatives.len()),
         }
     }
+}
+
+/// Every entity's reference, built once per build (on first use): a page that lists a thousand
+/// initiatives clones a thousand small objects instead of formatting their URLs and copying
+/// their titles again.
+pub struct Refs<'a> {
+    plan: &'a Plan,
+    memos: Memos,
+}
+
+impl<'a> Refs<'a> {
+    pub fn new(plan: &'a Plan) -> Refs<'a> {
+        Refs {
+            plan,
+            memos: Memos::new(plan),
+        }
+    }
     pub fn goal(&self, g: GoalIx) -> Value {
-        self.goals.get(g.ix(), || goal(self.plan, g))
+        self.memos.goals.get(g.ix(), || goal(self.plan, g))
     }
     pub fn person(&self, p: PersonIx) -> Value {
-        self.people.get(p.ix(), || person(self.plan, p))
+        self.memos.people.get(p.ix(), || person(self.plan, p))
     }
     pub fn dept(&self, d: DeptIx) -> Value {
-        self.depts.get(d.ix(), || dept(self.plan, d))
+        self.memos.depts.get(d.ix(), || dept(self.plan, d))
     }
     pub fn team(&self, t: TeamIx) -> Value {
-        self.teams.get(t.ix(), || team(self.plan, t))
+        self.memos.teams.get(t.ix(), || team(self.plan, t))
     }
     pub fn kpi(&self, k: KpiIx) -> Value {
-        self.kpis.get(k.ix(), || kpi(self.plan, k))
+        self.memos.kpis.get(k.ix(), || kpi(self.plan, k))
     }
     pub fn objective(&self, o: ObjectiveIx) -> Value {
-        self.objectives.get(o.ix(), || objective(self.plan, o))
+        self.memos
+            .objectives
+            .get(o.ix(), || objective(self.plan, o))
     }
     pub fn initiative(&self, i: InitiativeIx) -> Value {
-        self.initiatives.get(i.ix(), || initiative(self.plan, i))
+        self.memos
+            .initiatives
+            .get(i.ix(), || initiative(self.plan, i))
     }
 }
 
