@@ -1,4 +1,6 @@
 use std::collections::HashMap;
+
+use crate::utils::NameMap;
 use std::fmt;
 use std::fs::File;
 use std::io::prelude::*;
@@ -65,11 +67,11 @@ pub struct Tera {
     #[doc(hidden)]
     pub templates: HashMap<String, Template>,
     #[doc(hidden)]
-    pub filters: HashMap<String, Arc<dyn Filter>>,
+    pub filters: NameMap<Arc<dyn Filter>>,
     #[doc(hidden)]
-    pub testers: HashMap<String, Arc<dyn Test>>,
+    pub testers: NameMap<Arc<dyn Test>>,
     #[doc(hidden)]
-    pub functions: HashMap<String, Arc<dyn Function>>,
+    pub functions: NameMap<Arc<dyn Function>>,
     // Which extensions does Tera automatically autoescape on.
     // Defaults to [".html", ".htm", ".xml"]
     #[doc(hidden)]
@@ -90,9 +92,9 @@ impl Tera {
         let mut tera = Tera {
             glob: Some(dir.to_string()),
             templates: HashMap::new(),
-            filters: HashMap::new(),
-            functions: HashMap::new(),
-            testers: HashMap::new(),
+            filters: NameMap::default(),
+            functions: NameMap::default(),
+            testers: NameMap::default(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
         };
@@ -894,9 +896,9 @@ impl Default for Tera {
         let mut tera = Tera {
             glob: None,
             templates: HashMap::new(),
-            filters: HashMap::new(),
-            testers: HashMap::new(),
-            functions: HashMap::new(),
+            filters: NameMap::default(),
+            testers: NameMap::default(),
+            functions: NameMap::default(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
         };

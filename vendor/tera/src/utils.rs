@@ -83,3 +83,30 @@ mod tests {
         assert_eq!(string, "test".to_owned());
     }
 }
+
+/// Filters, tests and functions by name. Plansite patch: hashed with FNV-1a instead of SipHash,
+/// because the filter is looked up by name on every call (hundreds of thousands of calls on a
+/// large site) and the names come from the templates, not from an attacker.
+pub type NameMap<V> =
+    std::collections::HashMap<String, V, std::hash::BuildHasherDefault<NameHasher>>;
+
+/// FNV-1a, 64 bits.
+pub struct NameHasher(u64);
+
+impl Default for NameHasher {
+    fn default() -> Self {
+        NameHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}

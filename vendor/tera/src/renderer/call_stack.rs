@@ -28,9 +28,15 @@ impl<'a> UserContext<'a> {
     }
 
     pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
-        let root = pointer.split('.').next().unwrap().replace("~1", "/").replace("~0", "~");
+        let root = pointer.split('.').next().unwrap();
         let rest = &pointer[root.len() + 1..];
-        self.inner.get(&root).and_then(|val| dotted_pointer(val, rest))
+        // Plansite patch: unescape (two new strings) only when there is something to unescape.
+        let found = if root.contains('~') {
+            self.inner.get(&root.replace("~1", "/").replace("~0", "~"))
+        } else {
+            self.inner.get(root)
+        };
+        found.and_then(|val| dotted_pointer(val, rest))
     }
 }
 
