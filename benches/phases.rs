@@ -114,13 +114,14 @@ fn build_once(plan_dir: &Path, out: &Path, ph: &mut Phases) -> usize {
         .collect();
     let n = list.len();
     ph.lap("render: page variables, Markdown bodies, charts (serde_json)");
+    let shell = plansite::render::shell::Shell::default();
     let mut site: plansite::render::Site = list
         .into_par_iter()
         .map(|p| {
             let path = p.path.clone();
             (
                 path,
-                pages::render_page(&th.tera, &plan, p).expect("templates"),
+                pages::render_page(&th.tera, &shell, &plan, p).expect("templates"),
             )
         })
         .collect();
@@ -150,6 +151,7 @@ fn per_template(plan_dir: &Path) {
     let an = plansite::analyze::analyze(&plan);
     let th = theme::load(&loaded, &plan.settings).expect("theme");
     let cx = pages::Cx::new(&plan, &an, &loaded);
+    let shell = plansite::render::shell::Shell::default();
     let mut by: std::collections::BTreeMap<&str, (usize, Duration, Duration, usize)> =
         Default::default();
     for (_, spec) in pages::specs(&plan, &an) {
@@ -158,7 +160,7 @@ fn per_template(plan_dir: &Path) {
         let b = t.elapsed();
         let name = p.template;
         let t = Instant::now();
-        let html = pages::render_page(&th.tera, &plan, p).expect("templates");
+        let html = pages::render_page(&th.tera, &shell, &plan, p).expect("templates");
         let r = t.elapsed();
         let e = by.entry(name).or_default();
         e.0 += 1;
@@ -173,7 +175,7 @@ fn per_template(plan_dir: &Path) {
             template: "404.html",
             vars: serde_json::json!({"page": {"title": "T", "section": "people"}}),
         };
-        black_box(pages::render_page(&th.tera, &plan, p).expect("404"));
+        black_box(pages::render_page(&th.tera, &shell, &plan, p).expect("404"));
     }
     println!(
         "shell (404.html): {:.1} µs per page\n",

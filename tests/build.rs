@@ -282,3 +282,61 @@ fn timings_name_every_phase_with_its_peak_memory() {
         "{err}"
     );
 }
+
+/// `nav.html` and `footer.html` are rendered once per root and section and shared by the pages:
+/// every page must still get the navigation of its own section and depth, and an override in
+/// `templates/` must reach every page.
+#[test]
+fn the_shared_navigation_fits_each_page_and_can_be_overridden() {
+    let out = build("nav");
+    let current = |page: &str| {
+        let html = read(&out, page);
+        let marked: Vec<&str> = html
+            .match_indices(" aria-current=\"page\"")
+            .map(|(i, _)| html[..i].rsplit("href=\"").next().unwrap_or_default())
+            .collect();
+        marked.join(" ")
+    };
+    assert_eq!(current("index.html"), "index.html\"");
+    assert_eq!(current("budget.html"), "budget.html\"");
+    assert_eq!(current("goals/index.html"), "../goals/index.html\"");
+    assert_eq!(
+        current("initiatives/index.html"),
+        "../initiatives/index.html\""
+    );
+    let person = std::fs::read_dir(out.join("people"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .find(|n| n != "index.html")
+        .expect("a person page");
+    assert_eq!(
+        current(&format!("people/{person}")),
+        "../people/index.html\""
+    );
+    assert_eq!(current("404.html"), "");
+    assert!(read(&out, "goals/index.html").contains("<a href=\"../data/plan.json\">"));
+    assert!(read(&out, "budget.html").contains("<a href=\"data/plan.json\">"));
+
+    let dir = std::env::temp_dir().join(format!("plansite-nav-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&fixture(), &dir);
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/nav.html"),
+        "<li><a href=\"{{ root }}wiki.html\">Wiki for {{ page.section }} &amp; co</a></li>",
+    )
+    .unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_plansite"))
+        .args(["build", "--quiet"])
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let site = dir.join("public");
+    assert!(
+        read(&site, "budget.html").contains("<a href=\"wiki.html\">Wiki for budget &amp; co</a>")
+    );
+    assert!(read(&site, "goals/index.html")
+        .contains("<a href=\"../wiki.html\">Wiki for goals &amp; co</a>"));
+    assert!(!read(&site, "goals/index.html").contains("aria-current"));
+}

@@ -11,6 +11,7 @@ pub mod overview;
 pub mod pages;
 pub mod refs;
 pub mod relations;
+pub mod shell;
 pub mod theme;
 
 use std::collections::BTreeMap;
@@ -90,6 +91,7 @@ pub struct Renderer<'a> {
     loaded: &'a Loaded,
     theme: theme::Theme,
     cx: pages::Cx<'a>,
+    shell: shell::Shell,
     /// Every file in path order.
     files: Vec<(String, Entry)>,
 }
@@ -111,6 +113,7 @@ impl<'a> Renderer<'a> {
             loaded,
             theme,
             cx,
+            shell: shell::Shell::default(),
             files,
         })
     }
@@ -156,7 +159,7 @@ impl<'a> Renderer<'a> {
 
     fn page(&self, spec: pages::Spec) -> Result<Vec<u8>, Diagnostic> {
         let page = spec.build(&self.cx, self.loaded);
-        pages::render_page(&self.theme.tera, self.plan, page)
+        pages::render_page(&self.theme.tera, &self.shell, self.plan, page)
             .map_err(|e| theme::template_error(&e, self.loaded))
     }
 

@@ -15,6 +15,7 @@ use crate::model::*;
 use crate::render::markdown::{self, Links};
 use crate::render::refs::{self, *};
 use crate::render::relations::Relations;
+use crate::render::shell::{self, Shell};
 use crate::render::{figures, overview};
 
 /// One page to render: its path in the site, its template and its variables.
@@ -1270,9 +1271,22 @@ pub fn merge(base: &mut Value, extra: Value) {
 }
 
 /// Render one page with the theme.
-pub fn render_page(tera: &tera::Tera, plan: &Plan, p: Page) -> Result<Vec<u8>, tera::Error> {
+pub fn render_page(
+    tera: &tera::Tera,
+    shell: &Shell,
+    plan: &Plan,
+    p: Page,
+) -> Result<Vec<u8>, tera::Error> {
+    let parts = shell.parts(tera, plan, &p.path, shell::section(&p.vars))?;
     let mut vars = common(plan, &p.path);
     merge(&mut vars, p.vars);
+    merge(
+        &mut vars,
+        obj([
+            ("nav", Value::String(parts.nav.clone())),
+            ("footer", Value::String(parts.footer.clone())),
+        ]),
+    );
     let ctx = tera::Context::from_value(vars)?;
     // Sized for a typical page (the enterprise plan's average 13 kB), so that most pages are
     // written without the buffer growing and copying itself over and over; and bytes, not a

@@ -25,6 +25,8 @@ macro_rules! embed {
 /// The default theme's templates, by name.
 pub const TEMPLATES: &[(&str, &str)] = embed!(
     "base.html",
+    "nav.html",
+    "footer.html",
     "macros.html",
     "dashboard.html",
     "strategy.html",
