@@ -36,25 +36,26 @@ fn warn(cx: &mut Ctx, at: Loc, what: String) {
     cx.push(d);
 }
 
-fn date_out(cx: &Ctx, d: Date) -> bool {
-    !cx.plan.settings.horizon().contains_date(d)
+fn date_out(horizon: &Period, d: Date) -> bool {
+    !horizon.contains_date(d)
 }
 
-fn period_out(cx: &Ctx, p: &Period) -> bool {
-    !cx.plan.settings.horizon().contains(p)
+fn period_out(horizon: &Period, p: &Period) -> bool {
+    !horizon.contains(p)
 }
 
 /// Initiative dates, and milestones inside their initiative (those outside it are E009).
 pub fn initiatives(cx: &mut Ctx) {
+    let h = cx.plan.settings.horizon();
     for i in &cx.plan.initiatives {
         for (key, d) in [("start", i.start), ("end", i.end)] {
-            if date_out(cx, d) {
+            if date_out(&h, d) {
                 let at = cx.at(i.loc, key);
                 warn(cx, at, format!("initiative `{}` `{key}` {d}", i.id));
             }
         }
         for m in &i.milestones {
-            if m.date >= i.start && m.date <= i.end && date_out(cx, m.date) {
+            if m.date >= i.start && m.date <= i.end && date_out(&h, m.date) {
                 let at = cx.at(m.loc, "date");
                 warn(cx, at, format!("milestone `{}` ({})", m.title, m.date));
             }
@@ -65,32 +66,33 @@ pub fn initiatives(cx: &mut Ctx) {
 /// Budget lines, caps, KPI targets, objectives and the appraisal period.
 pub fn periods(cx: &mut Ctx) {
     let plan = cx.plan;
+    let h = plan.settings.horizon();
     let mut found: Vec<(Loc, String)> = Vec::new();
     for l in plan
         .budget_lines
         .iter()
-        .filter(|l| period_out(cx, &l.period))
+        .filter(|l| period_out(&h, &l.period))
     {
         let what = format!("budget line period `{}`", l.period);
         found.push((cx.at(l.loc, "period"), what));
     }
-    for c in plan.caps.iter().filter(|c| period_out(cx, &c.period)) {
+    for c in plan.caps.iter().filter(|c| period_out(&h, &c.period)) {
         found.push((c.loc, format!("budget cap period `{}`", c.period)));
     }
     for k in &plan.kpis {
-        for t in k.targets.iter().filter(|t| period_out(cx, &t.period)) {
+        for t in k.targets.iter().filter(|t| period_out(&h, &t.period)) {
             let what = format!("KPI `{}` target period `{}`", k.id, t.period);
             found.push((cx.at(t.loc, "period"), what));
         }
     }
-    for o in plan.objectives.iter().filter(|o| period_out(cx, &o.period)) {
+    for o in plan.objectives.iter().filter(|o| period_out(&h, &o.period)) {
         let what = format!("objective `{}` period `{}`", o.id, o.period);
         found.push((cx.at(o.loc, "period"), what));
     }
     if let Some(a) = plan
         .appraisal
         .as_ref()
-        .filter(|a| period_out(cx, &a.period))
+        .filter(|a| period_out(&h, &a.period))
     {
         found.push((
             cx.at(a.loc, "period"),
@@ -115,8 +117,9 @@ pub fn goals(cx: &mut Ctx) {
 }
 
 pub fn checkins(cx: &mut Ctx) {
+    let h = cx.plan.settings.horizon();
     for c in &cx.plan.checkins {
-        if date_out(cx, c.date) {
+        if date_out(&h, c.date) {
             let at = cx.at(c.loc, "date");
             warn(cx, at, format!("the check-in dated {}", c.date));
         }

@@ -32,6 +32,31 @@ pub fn push_fixed(out: &mut String, digits: &str, dp: usize) {
     }
 }
 
+/// `v` rounded half away from zero to `dp` places, as plain digits (`"1234.50"`) and whether it
+/// is negative, computed in f64 (converting every number to an exact decimal first, or
+/// `format!("{v:.dp$}")`, was the dearest part of writing a number). `None` leaves it to an
+/// exact path: when the value is too large for f64 rounding to be exact to well under a
+/// millionth, or so close to a half that the error of the multiplication could decide the
+/// rounding. Away from a half, every exact rounding rule gives these digits.
+pub fn rounded(v: f64, dp: u32) -> Option<(bool, String)> {
+    if !v.is_finite() || dp > 6 {
+        return None;
+    }
+    let scaled = v.abs() * 10f64.powi(dp as i32);
+    if scaled >= 1e9 || (scaled - scaled.floor() - 0.5).abs() < 1e-6 {
+        return None;
+    }
+    let r = scaled.round() as u64;
+    Some((v < 0.0 && r != 0, fixed_point(r, dp as usize)))
+}
+
+/// `r` / 10^dp with exactly `dp` decimals (`fixed_point(5, 2)` is `"0.05"`).
+pub fn fixed_point(r: u64, dp: usize) -> String {
+    let mut out = String::with_capacity(24);
+    push_fixed(&mut out, itoa::Buffer::new().format(r), dp);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +84,29 @@ mod tests {
             ("123", 6, "0.000123"),
         ] {
             assert_eq!(text(|s| push_fixed(s, digits, dp)), want, "{digits} {dp}");
+        }
+    }
+
+    #[test]
+    fn fixed_point_pads_and_places_the_point() {
+        for (r, dp, want) in [
+            (0, 0, "0"),
+            (0, 2, "0.00"),
+            (5, 2, "0.05"),
+            (123, 0, "123"),
+            (123, 1, "12.3"),
+            (123, 3, "0.123"),
+            (123, 6, "0.000123"),
+            (999_999_999, 6, "999.999999"),
+            (u64::MAX, 0, "18446744073709551615"),
+        ] {
+            assert_eq!(fixed_point(r, dp), want, "{r} {dp}");
+            // What it replaced.
+            let mut old = format!("{r:0width$}", width = dp + 1);
+            if dp > 0 {
+                old.insert(old.len() - dp, '.');
+            }
+            assert_eq!(fixed_point(r, dp), old, "{r} {dp}");
         }
     }
 }

@@ -87,7 +87,7 @@ impl Locale {
 
     /// A float for display (KPI values, FTE), trailing zeros kept to `dp`.
     pub fn number(&self, v: f64, dp: u32) -> String {
-        if let Some((negative, digits)) = rounded_digits(v, dp) {
+        if let Some((negative, digits)) = digits::rounded(v, dp) {
             return self.assemble(negative, &digits);
         }
         match Decimal::from_f64_retain(v) {
@@ -98,7 +98,7 @@ impl Locale {
 
     /// A KPI-style value: up to two decimals, no trailing zeros.
     pub fn value(&self, v: f64) -> String {
-        if let Some((negative, digits)) = rounded_digits(v, 2) {
+        if let Some((negative, digits)) = digits::rounded(v, 2) {
             let digits = digits.trim_end_matches('0').trim_end_matches('.');
             return self.assemble(negative, digits);
         }
@@ -161,31 +161,6 @@ pub(crate) fn push_int(out: &mut String, v: i64) {
     digits::push_int(out, v);
 }
 
-/// `v` rounded half away from zero to `dp` places, as plain digits (`"1234.50"`) and whether it
-/// is negative, computed in f64 (converting every number to an exact decimal first was the
-/// dearest part of formatting a table). `None` leaves it to the exact path: when the value is
-/// too large for f64 rounding to be exact to well under a millionth, or so close to a half
-/// that the error of the multiplication could decide the rounding.
-fn rounded_digits(v: f64, dp: u32) -> Option<(bool, String)> {
-    if !v.is_finite() || dp > 6 {
-        return None;
-    }
-    let scaled = v.abs() * 10f64.powi(dp as i32);
-    if scaled >= 1e9 || (scaled - scaled.floor() - 0.5).abs() < 1e-6 {
-        return None;
-    }
-    let r = scaled.round() as u64;
-    Some((v < 0.0 && r != 0, fixed_point(r, dp as usize)))
-}
-
-/// `r` / 10^dp with exactly `dp` decimals (`fixed_point(5, 2)` is `"0.05"`); without
-/// `format!`, which was most of the cost of a number in a table.
-fn fixed_point(r: u64, dp: usize) -> String {
-    let mut out = String::with_capacity(24);
-    digits::push_fixed(&mut out, itoa::Buffer::new().format(r), dp);
-    out
-}
-
 /// `YYYY-MM-DD` without chrono's general parser, which dominated the `date` filter.
 fn parse_iso_date(s: &str) -> Option<Date> {
     let b = s.as_bytes();
@@ -207,29 +182,6 @@ mod tests {
 
     fn m(s: &str) -> Money {
         Money::parse(s).unwrap()
-    }
-
-    #[test]
-    fn fixed_point_pads_and_places_the_point() {
-        for (r, dp, want) in [
-            (0, 0, "0"),
-            (0, 2, "0.00"),
-            (5, 2, "0.05"),
-            (123, 0, "123"),
-            (123, 1, "12.3"),
-            (123, 3, "0.123"),
-            (123, 6, "0.000123"),
-            (999_999_999, 6, "999.999999"),
-            (u64::MAX, 0, "18446744073709551615"),
-        ] {
-            assert_eq!(fixed_point(r, dp), want, "{r} {dp}");
-            // What it replaced.
-            let mut old = format!("{r:0width$}", width = dp + 1);
-            if dp > 0 {
-                old.insert(old.len() - dp, '.');
-            }
-            assert_eq!(fixed_point(r, dp), old, "{r} {dp}");
-        }
     }
 
     #[test]
