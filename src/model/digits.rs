@@ -50,6 +50,36 @@ pub fn rounded(v: f64, dp: u32) -> Option<(bool, String)> {
     Some((v < 0.0 && r != 0, fixed_point(r, dp as usize)))
 }
 
+/// `v` with at most `dp` decimals and no trailing zeros (`12.5`, `3`, never `-0`): what
+/// `format!("{v:.dp$}")` writes, trimmed, without `format!` away from a tie.
+pub fn trimmed(v: f64, dp: usize) -> String {
+    let fast = u32::try_from(dp)
+        .ok()
+        .and_then(|dp| rounded(v, dp))
+        .map(|(negative, digits)| {
+            if negative {
+                "-".to_string() + &digits
+            } else {
+                digits
+            }
+        });
+    trim_zeros(fast.unwrap_or_else(|| format!("{v:.dp$}")))
+}
+
+/// `12.50` as `12.5`, `3.00` as `3`, and `-0` as `0`.
+fn trim_zeros(s: String) -> String {
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
+
 /// `r` / 10^dp with exactly `dp` decimals (`fixed_point(5, 2)` is `"0.05"`).
 pub fn fixed_point(r: u64, dp: usize) -> String {
     let mut out = String::with_capacity(24);
@@ -84,6 +114,23 @@ mod tests {
             ("123", 6, "0.000123"),
         ] {
             assert_eq!(text(|s| push_fixed(s, digits, dp)), want, "{digits} {dp}");
+        }
+    }
+
+    #[test]
+    fn trimmed_writes_what_format_did() {
+        // The fast path writes what `format!` did, ties and all.
+        let slow = |v: f64, dp: usize| trim_zeros(format!("{v:.dp$}"));
+        for v in [
+            0.0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, 1.005, 2.675, 1e-7, -1e-7,
+        ]
+        .into_iter()
+        .chain((0..2000).map(|i| f64::from(i) * 0.0137 - 13.0))
+        .chain([123_456.789, 9.999_999_5e8, 1e12 / 3.0, f64::MAX, f64::NAN])
+        {
+            for dp in 0..=8 {
+                assert_eq!(trimmed(v, dp), slow(v, dp), "{v} to {dp} places");
+            }
         }
     }
 

@@ -52,8 +52,7 @@ impl Locale {
     /// A decimal with `dp` places, grouped.
     pub fn decimal(&self, d: Decimal, dp: u32) -> String {
         let d = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-        let digits = format!("{:.*}", dp as usize, d.abs());
-        self.assemble(d.is_sign_negative() && !d.is_zero(), &digits)
+        self.assemble(d.is_sign_negative() && !d.is_zero(), &fixed_digits(d, dp))
     }
 
     /// Plain digits (`1234.50`) as this language writes them: sign, grouping, decimal mark.
@@ -156,6 +155,23 @@ impl Locale {
     }
 }
 
+/// `d`'s absolute value with exactly `dp` decimals (`12.50`), from its mantissa's digits
+/// padded with zeros: `Decimal`'s `Display` with a precision cost as much as the rest of a
+/// money cell, and panicked on amounts near `Decimal::MAX` with three or more decimals.
+fn fixed_digits(d: Decimal, dp: u32) -> String {
+    let d = if d.scale() > dp {
+        d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+    } else {
+        d
+    };
+    let mut digits = String::with_capacity(40);
+    digits.push_str(itoa::Buffer::new().format(d.mantissa().unsigned_abs()));
+    (d.scale()..dp).for_each(|_| digits.push('0'));
+    let mut out = String::with_capacity(digits.len() + 2);
+    digits::push_fixed(&mut out, &digits, dp as usize);
+    out
+}
+
 /// An integer's digits appended without `fmt` (dates in table cells, coordinates in charts).
 pub(crate) fn push_int(out: &mut String, v: i64) {
     digits::push_int(out, v);
@@ -182,6 +198,42 @@ mod tests {
 
     fn m(s: &str) -> Money {
         Money::parse(s).unwrap()
+    }
+
+    #[test]
+    fn fixed_digits_are_what_display_wrote() {
+        for c in [
+            "0",
+            "-0",
+            "0.00",
+            "1250000.5",
+            "-300",
+            "0.05",
+            "-0.005",
+            "12.345",
+            "99.995",
+            "0.1",
+            "1000",
+            "79228162514264337593543950335",
+            "-0.0000000000000000000000000001",
+            "123456789012345678901234.5678",
+        ] {
+            let d: Decimal = c.parse().unwrap();
+            for dp in 0..=4 {
+                let r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+                // rust_decimal's `Display` panics past 32 characters (see below).
+                if r.abs().trunc().to_string().len() + 1 + dp as usize <= 32 {
+                    assert_eq!(
+                        fixed_digits(r, dp),
+                        format!("{:.*}", dp as usize, r.abs()),
+                        "{c} to {dp}"
+                    );
+                }
+            }
+        }
+        // Where `format!("{:.4}")` panicked with "CapacityError: insufficient capacity".
+        let max: Decimal = "-79228162514264337593543950335".parse().unwrap();
+        assert_eq!(fixed_digits(max, 4), "79228162514264337593543950335.0000");
     }
 
     #[test]

@@ -127,14 +127,9 @@ pub(crate) fn compact(v: f64, step: f64) -> String {
     } else {
         decimals
     };
-    let mut text = format!("{scaled:.decimals$}");
-    if text.contains('.') {
-        text = text.trim_end_matches('0').trim_end_matches('.').to_string();
-    }
-    if text == "-0" {
-        text = "0".to_string();
-    }
-    format!("{text}{suffix}")
+    let mut text = crate::model::digits::trimmed(scaled, decimals);
+    text.push_str(suffix);
+    text
 }
 
 #[cfg(test)]
