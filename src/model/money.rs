@@ -42,6 +42,11 @@ impl Money {
         )))
     }
 
+    /// The largest amount a plan may write, in either direction: a quintillion. Every sum of a
+    /// plan's amounts then stays far inside `Decimal`'s 28 digits (a million lines of the
+    /// largest amount add up to 10^24), so summing never overflows.
+    pub const LIMIT: Money = Money(Decimal::from_parts(2_808_348_672, 232_830_643, 0, false, 0));
+
     pub fn is_zero(self) -> bool {
         self.0.is_zero()
     }
@@ -229,6 +234,11 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn the_limit_is_a_quintillion() {
+        assert_eq!(Money::LIMIT, Money::from_int(1_000_000_000_000_000_000));
+    }
 
     #[test]
     fn parses_strings_exactly() {

@@ -437,16 +437,30 @@ pub fn date_of(cx: &mut Cx, v: &Value, key: &str) -> Option<(Date, Range<usize>)
 }
 
 pub fn money_of(cx: &mut Cx, v: &Value, key: &str) -> Option<(Money, Range<usize>)> {
+    let (m, r) = any_money_of(cx, v, key)?;
+    if m.abs() > Money::LIMIT {
+        too_large(cx, r, key);
+        return None;
+    }
+    Some((m, r))
+}
+
+fn too_large(cx: &mut Cx, r: Range<usize>, key: &str) {
+    cx.report(
+        codes::BAD_MONEY,
+        r,
+        format!("`{key}` is too large an amount: plansite adds amounts up exactly, and each may be at most a quintillion (10^18) in either direction"),
+    )
+    .help = Some("check the digits; a plan's amounts are far smaller".into());
+}
+
+fn any_money_of(cx: &mut Cx, v: &Value, key: &str) -> Option<(Money, Range<usize>)> {
     let r = v.span();
     match v.get_ref() {
         DeValue::Integer(_) => match int_of(v.get_ref()) {
             Some(i) => Some((Money::from_int(i), r)),
             None => {
-                cx.report(
-                    codes::BAD_MONEY,
-                    r,
-                    format!("`{key}` is too large an amount"),
-                );
+                too_large(cx, r, key);
                 None
             }
         },
