@@ -186,7 +186,10 @@ pub mod codes {
             "a task, milestone or allocation outside its initiative's dates",
         ),
         (BAD_PERIOD, "a period that does not parse"),
-        (BAD_MONEY, "an amount of money that does not parse, or is too large"),
+        (
+            BAD_MONEY,
+            "an amount of money that does not parse, or is too large",
+        ),
         (CAP_EXCEEDED, "planned budget exceeds a cap"),
         (APPRAISAL_WEIGHTS, "appraisal weights do not sum to 100"),
         (BANDS_NOT_ZERO, "appraisal bands do not reach 0"),

@@ -339,4 +339,17 @@ fn the_shared_navigation_fits_each_page_and_can_be_overridden() {
     assert!(read(&site, "goals/index.html")
         .contains("<a href=\"../wiki.html\">Wiki for goals &amp; co</a>"));
     assert!(!read(&site, "goals/index.html").contains("aria-current"));
+
+    // The parts are shared by many pages, so they do not see a page's own variables.
+    std::fs::write(dir.join("templates/nav.html"), "<li>{{ path }}</li>").unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_plansite"))
+        .args(["build", "--quiet"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("E022") && stderr.contains("nav.html"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&out);
 }

@@ -78,13 +78,11 @@ impl Money {
         parts
     }
 
-    /// Fraction `self / total` as f64, for shares and percentages shown to people.
+    /// Fraction `self / total` as f64, for shares and percentages shown to people; `None` for a
+    /// zero total, and for a quotient beyond `Decimal` (a tiny total such as 10^-28), where `/`
+    /// would panic.
     pub fn ratio(self, total: Money) -> Option<f64> {
-        if total.is_zero() {
-            None
-        } else {
-            (self.0 / total.0).to_f64()
-        }
+        self.0.checked_div(total.0)?.to_f64()
     }
 }
 
@@ -234,6 +232,14 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn ratios_of_zero_and_tiny_totals_are_none() {
+        let tiny = Money::parse("0.0000000000000000000000000001").unwrap();
+        assert_eq!(Money::from_int(8).ratio(tiny), None);
+        assert_eq!(Money::from_int(8).ratio(Money::ZERO), None);
+        assert_eq!(Money::from_int(1).ratio(Money::from_int(4)), Some(0.25));
+    }
 
     #[test]
     fn the_limit_is_a_quintillion() {

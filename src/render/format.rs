@@ -157,13 +157,10 @@ impl Locale {
 
 /// `d`'s absolute value with exactly `dp` decimals (`12.50`), from its mantissa's digits
 /// padded with zeros: `Decimal`'s `Display` with a precision cost as much as the rest of a
-/// money cell, and panicked on amounts near `Decimal::MAX` with three or more decimals.
+/// money cell, and panicked on amounts near `Decimal::MAX` with three or more decimals. `d` is
+/// already rounded to `dp` places, so its scale is at most `dp`.
 fn fixed_digits(d: Decimal, dp: u32) -> String {
-    let d = if d.scale() > dp {
-        d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
-    } else {
-        d
-    };
+    debug_assert!(d.scale() <= dp, "round to {dp} places first");
     let mut digits = String::with_capacity(40);
     digits.push_str(itoa::Buffer::new().format(d.mantissa().unsigned_abs()));
     (d.scale()..dp).for_each(|_| digits.push('0'));

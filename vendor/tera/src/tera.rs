@@ -1,6 +1,4 @@
 use std::collections::HashMap;
-
-use crate::utils::NameMap;
 use std::fmt;
 use std::fs::File;
 use std::io::prelude::*;
@@ -9,6 +7,7 @@ use std::sync::Arc;
 
 use globwalk::glob_builder;
 
+use crate::utils::NameMap; // Plansite patch: see utils.rs
 use crate::builtins::filters::{array, common, number, object, string, Filter};
 use crate::builtins::functions::{self, Function};
 use crate::builtins::testers::{self, Test};
