@@ -349,7 +349,10 @@ fn the_shared_navigation_fits_each_page_and_can_be_overridden() {
         .unwrap();
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("E022") && stderr.contains("nav.html"), "{stderr}");
+    assert!(
+        stderr.contains("E022") && stderr.contains("nav.html"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&out);
 }
