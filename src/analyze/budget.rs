@@ -227,10 +227,13 @@ struct Acc {
 impl Acc {
     fn add_line(&mut self, line: &BudgetLine, f: &LineFigures, fys: u32) {
         self.totals.add(&f.totals);
-        self.by_category
-            .entry(line.category.clone())
-            .or_default()
-            .add(&f.totals);
+        // Looked up before inserting: `entry` would copy the category name for every line.
+        match self.by_category.get_mut(&line.category) {
+            Some(t) => t.add(&f.totals),
+            None => {
+                self.by_category.insert(line.category.clone(), f.totals);
+            }
+        }
         for (q, t) in line_quarters(f, fys) {
             self.by_quarter.entry(q).or_default().add(&t);
         }
@@ -356,10 +359,7 @@ pub fn budget(plan: &Plan) -> Budget {
         })
         .collect();
     let subtree = subtree_accs(plan, &own);
-    let mut org = Acc::default();
-    for (i, l) in plan.budget_lines.iter().enumerate() {
-        org.add_line(l, &lines[i], fys);
-    }
+    let org = org_acc(plan, &subtree, &lines, fys);
     let caps = cap_usage(plan, &lines, &by_dept);
     let departments = by_dept
         .into_iter()
@@ -402,6 +402,24 @@ fn subtree_accs(plan: &Plan, own: &[Acc]) -> Vec<Acc> {
         sub[d.ix()] = acc;
     }
     sub
+}
+
+/// The organization's totals: the top departments' totals with everything under them, merged
+/// (a few dozen merges instead of adding every line once more). Should some line be under no
+/// top department (a nesting cycle, which check refuses), every line is added instead.
+fn org_acc(plan: &Plan, subtree: &[Acc], lines: &[LineFigures], fys: u32) -> Acc {
+    let mut org = Acc::default();
+    for r in plan.roots() {
+        org.merge(&subtree[r.ix()]);
+    }
+    if org.totals.lines == plan.budget_lines.len() {
+        return org;
+    }
+    let mut org = Acc::default();
+    for (i, l) in plan.budget_lines.iter().enumerate() {
+        org.add_line(l, &lines[i], fys);
+    }
+    org
 }
 
 /// Planned of a department and its descendants in each cap's months.
@@ -573,6 +591,25 @@ mod tests {
         assert_eq!(t.lines, 4);
         assert_eq!(b.org.by_category["opex"].planned, m("310"));
         assert_eq!(b.org.by_category["personnel"].planned, m("1100"));
+    }
+
+    #[test]
+    fn organization_totals_merged_from_the_top_equal_every_line_added() {
+        let plan = fixture();
+        let b = budget(&plan);
+        let fys = plan.settings.fiscal_year_start;
+        let mut every = Acc::default();
+        for (i, l) in plan.budget_lines.iter().enumerate() {
+            every.add_line(l, &b.lines[i], fys);
+        }
+        let quarters = quarter_axis(&b.lines, fys);
+        let json = |x: &Breakdown| serde_json::to_string(x).unwrap();
+        assert_eq!(json(&b.org), json(&every.finish(&quarters, fys)));
+        // With the top departments' totals missing lines (as under a nesting cycle), every
+        // line is added instead.
+        let empty = vec![Acc::default(); plan.departments.len()];
+        let fallback = org_acc(&plan, &empty, &b.lines, fys);
+        assert_eq!(json(&fallback.finish(&quarters, fys)), json(&b.org));
     }
 
     #[test]

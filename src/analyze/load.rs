@@ -182,22 +182,20 @@ fn sources(plan: &Plan) -> Vec<Source> {
 
 /// Compute every load figure.
 pub fn load(plan: &Plan) -> Load {
-    let mut per: Vec<BTreeMap<Month, Vec<Contribution>>> = vec![BTreeMap::new(); plan.people.len()];
+    // Sources grouped by person in plan order, then each person's months made on rayon's
+    // threads: the proration (a contribution per source and month) was most of the analysis
+    // on one thread.
+    let mut per: Vec<Vec<Source>> = (0..plan.people.len()).map(|_| Vec::new()).collect();
     for s in sources(plan) {
-        let Some(p) = per.get_mut(s.person.ix()) else {
-            continue;
-        };
-        for (m, share) in month_shares(s.from, s.to) {
-            let mut c = s.c.clone();
-            c.load = c.fte * share;
-            p.entry(m).or_default().push(c);
+        if let Some(p) = per.get_mut(s.person.ix()) {
+            p.push(s);
         }
     }
     let people: Vec<PersonLoad> = plan
         .people
         .par_iter()
         .zip(per)
-        .map(|(person, months)| person_load(person.capacity, months))
+        .map(|(person, sources)| person_load(person.capacity, by_month(sources)))
         .collect();
     let axis = axis(&people);
     let everyone: Vec<usize> = (0..people.len()).collect();
@@ -217,6 +215,19 @@ pub fn load(plan: &Plan) -> Load {
         org: org.months,
         unallocated,
     }
+}
+
+/// One person's sources prorated into the calendar months they touch.
+fn by_month(sources: Vec<Source>) -> BTreeMap<Month, Vec<Contribution>> {
+    let mut months: BTreeMap<Month, Vec<Contribution>> = BTreeMap::new();
+    for s in sources {
+        for (m, share) in month_shares(s.from, s.to) {
+            let mut c = s.c.clone();
+            c.load = c.fte * share;
+            months.entry(m).or_default().push(c);
+        }
+    }
+    months
 }
 
 fn person_load(capacity: f64, months: BTreeMap<Month, Vec<Contribution>>) -> PersonLoad {
