@@ -215,8 +215,13 @@ fn cut_to_fit(text: &str, px: f64, bold: bool, max: f64) -> String {
         };
         width <= max
     };
-    // Widths grow with the prefix length, so the longest prefix that fits is found by bisection.
-    let (mut lo, mut hi) = (0usize, chars.len());
+    longest_fitting(chars.len(), fits).map_or_else(String::new, |n| candidate(&chars, kept(n)))
+}
+
+/// The largest n ≤ `len` for which `fits(n)`, or `None` when not even 0 fits. Widths grow with
+/// the prefix length, so it is found by bisection.
+fn longest_fitting(len: usize, fits: impl Fn(usize) -> bool) -> Option<usize> {
+    let (mut lo, mut hi) = (0usize, len);
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
         if fits(mid) {
@@ -225,10 +230,7 @@ fn cut_to_fit(text: &str, px: f64, bold: bool, max: f64) -> String {
             hi = mid - 1;
         }
     }
-    if lo == 0 && !fits(0) {
-        return String::new();
-    }
-    candidate(&chars, kept(lo))
+    (lo > 0 || fits(0)).then_some(lo)
 }
 
 fn candidate(chars: &[char], n: usize) -> String {
@@ -276,7 +278,7 @@ mod tests {
     }
 
     /// The cut as it was made before prefixes were measured in one pass: every candidate
-    /// string laid out on its own.
+    /// string laid out on its own (the same search, the old measuring).
     fn cut_by_measuring_each_candidate(text: &str, px: f64, bold: bool, max: f64) -> String {
         let chars: Vec<char> = text.chars().collect();
         let candidate = |n: usize| {
@@ -286,19 +288,7 @@ mod tests {
             c
         };
         let fits = |n: usize| text_width(&candidate(n), px, bold) <= max;
-        let (mut lo, mut hi) = (0usize, chars.len());
-        while lo < hi {
-            let mid = (lo + hi).div_ceil(2);
-            if fits(mid) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        if lo == 0 && !fits(0) {
-            return String::new();
-        }
-        candidate(lo)
+        longest_fitting(chars.len(), fits).map_or_else(String::new, candidate)
     }
 
     #[test]
