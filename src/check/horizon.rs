@@ -4,7 +4,6 @@
 //! year; it is a warning because an initiative may well have started before the plan did.
 
 use crate::diag::{codes, Diagnostic, Loc};
-use crate::model::{Date, Period};
 
 use super::Ctx;
 
@@ -36,26 +35,18 @@ fn warn(cx: &mut Ctx, at: Loc, what: String) {
     cx.push(d);
 }
 
-fn date_out(horizon: &Period, d: Date) -> bool {
-    !horizon.contains_date(d)
-}
-
-fn period_out(horizon: &Period, p: &Period) -> bool {
-    !horizon.contains(p)
-}
-
 /// Initiative dates, and milestones inside their initiative (those outside it are E009).
 pub fn initiatives(cx: &mut Ctx) {
     let h = cx.plan.settings.horizon();
     for i in &cx.plan.initiatives {
         for (key, d) in [("start", i.start), ("end", i.end)] {
-            if date_out(&h, d) {
+            if !h.contains_date(d) {
                 let at = cx.at(i.loc, key);
                 warn(cx, at, format!("initiative `{}` `{key}` {d}", i.id));
             }
         }
         for m in &i.milestones {
-            if m.date >= i.start && m.date <= i.end && date_out(&h, m.date) {
+            if m.date >= i.start && m.date <= i.end && !h.contains_date(m.date) {
                 let at = cx.at(m.loc, "date");
                 warn(cx, at, format!("milestone `{}` ({})", m.title, m.date));
             }
@@ -68,32 +59,24 @@ pub fn periods(cx: &mut Ctx) {
     let plan = cx.plan;
     let h = plan.settings.horizon();
     let mut found: Vec<(Loc, String)> = Vec::new();
-    for l in plan
-        .budget_lines
-        .iter()
-        .filter(|l| period_out(&h, &l.period))
-    {
+    for l in plan.budget_lines.iter().filter(|l| !h.contains(&l.period)) {
         let what = format!("budget line period `{}`", l.period);
         found.push((cx.at(l.loc, "period"), what));
     }
-    for c in plan.caps.iter().filter(|c| period_out(&h, &c.period)) {
+    for c in plan.caps.iter().filter(|c| !h.contains(&c.period)) {
         found.push((c.loc, format!("budget cap period `{}`", c.period)));
     }
     for k in &plan.kpis {
-        for t in k.targets.iter().filter(|t| period_out(&h, &t.period)) {
+        for t in k.targets.iter().filter(|t| !h.contains(&t.period)) {
             let what = format!("KPI `{}` target period `{}`", k.id, t.period);
             found.push((cx.at(t.loc, "period"), what));
         }
     }
-    for o in plan.objectives.iter().filter(|o| period_out(&h, &o.period)) {
+    for o in plan.objectives.iter().filter(|o| !h.contains(&o.period)) {
         let what = format!("objective `{}` period `{}`", o.id, o.period);
         found.push((cx.at(o.loc, "period"), what));
     }
-    if let Some(a) = plan
-        .appraisal
-        .as_ref()
-        .filter(|a| period_out(&h, &a.period))
-    {
+    if let Some(a) = plan.appraisal.as_ref().filter(|a| !h.contains(&a.period)) {
         found.push((
             cx.at(a.loc, "period"),
             format!("appraisal period `{}`", a.period),
@@ -119,7 +102,7 @@ pub fn goals(cx: &mut Ctx) {
 pub fn checkins(cx: &mut Ctx) {
     let h = cx.plan.settings.horizon();
     for c in &cx.plan.checkins {
-        if date_out(&h, c.date) {
+        if !h.contains_date(c.date) {
             let at = cx.at(c.loc, "date");
             warn(cx, at, format!("the check-in dated {}", c.date));
         }

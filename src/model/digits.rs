@@ -80,6 +80,33 @@ fn trim_zeros(s: String) -> String {
     }
 }
 
+/// The digits of `d`'s absolute value, from its mantissa and scale without `Decimal`'s
+/// `Display`: with exactly `dp` decimals when given (`d` already has at most that many), or,
+/// without, with no trailing zeros, as `Decimal::normalize` would give them without its 96-bit
+/// division per zero.
+pub fn push_decimal(out: &mut String, d: rust_decimal::Decimal, dp: Option<u32>) {
+    let mut buf = itoa::Buffer::new();
+    let mut digits = buf.format(d.mantissa().unsigned_abs());
+    let mut scale = d.scale();
+    match dp {
+        Some(dp) => {
+            debug_assert!(scale <= dp, "round to {dp} places first");
+            let padded: String = digits.chars().chain((scale..dp).map(|_| '0')).collect();
+            push_fixed(out, &padded, dp as usize);
+        }
+        None => {
+            while scale > 0 && digits.ends_with('0') && digits.len() > 1 {
+                digits = &digits[..digits.len() - 1];
+                scale -= 1;
+            }
+            if digits == "0" {
+                scale = 0;
+            }
+            push_fixed(out, digits, scale as usize);
+        }
+    }
+}
+
 /// `r` / 10^dp with exactly `dp` decimals (`fixed_point(5, 2)` is `"0.05"`).
 pub fn fixed_point(r: u64, dp: usize) -> String {
     let mut out = String::with_capacity(24);

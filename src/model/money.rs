@@ -131,24 +131,11 @@ impl Money {
     /// hundreds of thousands of amounts; this is several times faster than going through
     /// `Decimal`'s `Display` and a formatter.
     fn plain(&self) -> String {
-        let mantissa = self.0.mantissa();
-        if mantissa == 0 {
-            return "0".into();
-        }
         let mut out = String::with_capacity(32);
-        if mantissa < 0 {
+        if self.0.is_sign_negative() && !self.0.is_zero() {
             out.push('-');
         }
-        // Trailing zeros dropped from the digits, as `Decimal::normalize` would drop them from
-        // the number with a 96-bit division per zero (that was half the cost of an amount).
-        let mut buf = itoa::Buffer::new();
-        let mut digits = buf.format(mantissa.unsigned_abs());
-        let mut scale = self.0.scale() as usize;
-        while scale > 0 && digits.ends_with('0') {
-            digits = &digits[..digits.len() - 1];
-            scale -= 1;
-        }
-        super::digits::push_fixed(&mut out, digits, scale);
+        super::digits::push_decimal(&mut out, self.0, None);
         out
     }
 }

@@ -155,17 +155,12 @@ impl Locale {
     }
 }
 
-/// `d`'s absolute value with exactly `dp` decimals (`12.50`), from its mantissa's digits
-/// padded with zeros: `Decimal`'s `Display` with a precision cost as much as the rest of a
-/// money cell, and panicked on amounts near `Decimal::MAX` with three or more decimals. `d` is
-/// already rounded to `dp` places, so its scale is at most `dp`.
+/// `d`'s absolute value with exactly `dp` decimals (`12.50`): `Decimal`'s `Display` with a
+/// precision cost as much as the rest of a money cell, and panicked on amounts near
+/// `Decimal::MAX` with three or more decimals. `d` is already rounded to `dp` places.
 fn fixed_digits(d: Decimal, dp: u32) -> String {
-    debug_assert!(d.scale() <= dp, "round to {dp} places first");
-    let mut digits = String::with_capacity(40);
-    digits.push_str(itoa::Buffer::new().format(d.mantissa().unsigned_abs()));
-    (d.scale()..dp).for_each(|_| digits.push('0'));
-    let mut out = String::with_capacity(digits.len() + 2);
-    digits::push_fixed(&mut out, &digits, dp as usize);
+    let mut out = String::with_capacity(40);
+    digits::push_decimal(&mut out, d, Some(dp));
     out
 }
 

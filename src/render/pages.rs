@@ -345,11 +345,17 @@ pub fn root_for(s: &Settings, depth: usize) -> String {
 }
 
 pub fn common(plan: &Plan, path: &str) -> Value {
-    let depth = path.matches('/').count();
+    let mut vars = site_vars(plan, path.matches('/').count());
+    merge(&mut vars, json!({ "path": path }));
+    vars
+}
+
+/// `root` and `site`: what every page `depth` folders deep shares, and all that the shell's
+/// parts (`nav.html`, `footer.html`) see besides `page.section`.
+pub fn site_vars(plan: &Plan, depth: usize) -> Value {
     let s = &plan.settings;
     json!({
         "root": root_for(s, depth),
-        "path": path,
         "site": {
             "title": s.title,
             "organization": s.organization,
@@ -1280,13 +1286,10 @@ pub fn render_page(
     let parts = shell.parts(tera, plan, &p.path, shell::section(&p.vars))?;
     let mut vars = common(plan, &p.path);
     merge(&mut vars, p.vars);
-    merge(
-        &mut vars,
-        obj([
-            ("nav", Value::String(parts.nav.clone())),
-            ("footer", Value::String(parts.footer.clone())),
-        ]),
-    );
+    if let Value::Object(m) = &mut vars {
+        m.insert("nav".into(), Value::String(parts.nav.clone()));
+        m.insert("footer".into(), Value::String(parts.footer.clone()));
+    }
     let ctx = tera::Context::from_value(vars)?;
     // Sized for a typical page (the enterprise plan's average 13 kB), so that most pages are
     // written without the buffer growing and copying itself over and over; and bytes, not a

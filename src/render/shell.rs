@@ -40,7 +40,7 @@ impl Shell {
         if let Some(found) = self.lock().get(&depth).and_then(|s| s.get(section)) {
             return Ok(found.clone());
         }
-        let made = Arc::new(render(tera, plan, path, section)?);
+        let made = Arc::new(render(tera, plan, depth, section)?);
         let mut parts = self.lock();
         let by_section = parts.entry(depth).or_default();
         Ok(by_section
@@ -54,13 +54,14 @@ impl Shell {
     }
 }
 
-/// `nav.html` and `footer.html` with `root`, `site` and `page.section`: the variables every page
-/// receives, less the page's own `path`.
-fn render(tera: &tera::Tera, plan: &Plan, path: &str, section: &str) -> Result<Parts, tera::Error> {
-    let mut vars = pages::common(plan, path);
-    if let Value::Object(m) = &mut vars {
-        m.remove("path");
-    }
+/// `nav.html` and `footer.html` with `root`, `site` and `page.section` only.
+fn render(
+    tera: &tera::Tera,
+    plan: &Plan,
+    depth: usize,
+    section: &str,
+) -> Result<Parts, tera::Error> {
+    let mut vars = pages::site_vars(plan, depth);
     pages::merge(&mut vars, json!({ "page": { "section": section } }));
     let ctx = tera::Context::from_value(vars)?;
     Ok(Parts {

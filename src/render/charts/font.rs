@@ -131,9 +131,14 @@ fn probe_width(text: &str, bold: bool) -> Option<u32> {
     })
 }
 
-fn measure(text: &str, bold: bool) -> Option<u32> {
+/// The regular or bold face at the probe size; `None` when it did not parse.
+fn scaled(bold: bool) -> Option<Scaled> {
     let face = metrics().faces[usize::from(bold)].as_ref()?;
-    let font = face.as_scaled(PROBE_SIZE as f32);
+    Some(face.as_scaled(PROBE_SIZE as f32))
+}
+
+fn measure(text: &str, bold: bool) -> Option<u32> {
+    let font = scaled(bold)?;
     let mut run = Run::default();
     for c in text.chars() {
         run.push(&font, font.glyph_id(c));
@@ -244,8 +249,7 @@ type Scaled = ab_glyph::PxScaleFont<&'static FontRef<'static>>;
 /// The run after each prefix of `chars` (`runs[n]` for the first n), the scaled font and the
 /// ellipsis glyph; `None` when the font did not parse.
 fn prefix_widths(chars: &[char], bold: bool) -> Option<(Vec<Run>, Scaled, GlyphId)> {
-    let face = metrics().faces[usize::from(bold)].as_ref()?;
-    let font = face.as_scaled(PROBE_SIZE as f32);
+    let font = scaled(bold)?;
     let mut runs = Vec::with_capacity(chars.len() + 1);
     let mut run = Run::default();
     runs.push(run);
