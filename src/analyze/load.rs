@@ -8,6 +8,7 @@
 //! the authors wrote, and the check that warns about them is the one place to decide otherwise.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -32,8 +33,9 @@ pub struct Contribution {
     #[serde(serialize_with = "ser::ix")]
     pub initiative: InitiativeIx,
     pub kind: SourceKind,
-    /// The task's title (none for an allocation).
-    pub title: Option<String>,
+    /// The task's title (none for an allocation). Shared: a task spread over 20 months is 20
+    /// contributions, and copying its title into each was most of the analysis' allocations.
+    pub title: Option<Arc<str>>,
     /// The FTE as written.
     pub fte: f64,
     /// The FTE prorated to the days covered in the month.
@@ -169,7 +171,7 @@ fn sources(plan: &Plan) -> Vec<Source> {
                 c: Contribution {
                     initiative,
                     kind: SourceKind::Task,
-                    title: Some(t.title.clone()),
+                    title: Some(Arc::from(t.title.as_str())),
                     fte,
                     load: 0.0,
                     loc: t.loc,

@@ -116,6 +116,9 @@ pub struct Processor<'a> {
     /// definitions and for which block
     /// Vec<(block name, tpl_name, level)>
     blocks: Vec<(&'a str, &'a str, usize)>,
+    /// Plansite patch: what every filter called without arguments is given, rather than a new
+    /// map per call (most calls of a plansite theme's filters have none).
+    no_args: HashMap<String, Value>,
 }
 
 impl<'a> Processor<'a> {
@@ -144,6 +147,7 @@ impl<'a> Processor<'a> {
             macros: MacroCollection::from_original_template(template, tera),
             should_escape,
             blocks: Vec::new(),
+            no_args: HashMap::new(),
         }
     }
 
@@ -566,6 +570,9 @@ impl<'a> Processor<'a> {
 
         let err_wrap = |e| Error::call_filter(&fn_call.name, e);
 
+        if fn_call.args.is_empty() {
+            return Ok(Cow::Owned(filter_fn.filter(value, &self.no_args).map_err(err_wrap)?));
+        }
         let mut args = HashMap::with_capacity(fn_call.args.len());
         for (arg_name, expr) in &fn_call.args {
             args.insert(
