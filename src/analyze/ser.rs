@@ -31,10 +31,13 @@ impl serde::Serialize for IsoDate {
 
 /// A date as `2026-04-30`.
 pub fn date<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
-    match iso(d.year(), &[d.month(), d.day()]) {
-        Some(text) => s.serialize_str(&text),
-        None => s.collect_str(d),
-    }
+    digits::with_scratch(|text| {
+        if iso(text, d.year(), &[d.month(), d.day()]) {
+            s.serialize_str(text)
+        } else {
+            s.collect_str(d)
+        }
+    })
 }
 
 pub fn opt_date<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
@@ -46,24 +49,28 @@ pub fn opt_date<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error
 
 /// A month as `2026-04`.
 pub fn month<S: Serializer>(m: &Month, s: S) -> Result<S::Ok, S::Error> {
-    match iso(m.year(), &[m.month()]) {
-        Some(text) => s.serialize_str(&text),
-        None => s.collect_str(m),
-    }
+    digits::with_scratch(|text| {
+        if iso(text, m.year(), &[m.month()]) {
+            s.serialize_str(text)
+        } else {
+            s.collect_str(m)
+        }
+    })
 }
 
 /// `YYYY-MM[-DD]` without `fmt` (the JSON export writes some 200,000 dates and months, and
 /// `collect_str` went through the formatting machinery for each); `None` for a year outside
-/// 0–9999, which `Display` writes instead.
-fn iso(year: i32, parts: &[u32]) -> Option<String> {
-    let year = u32::try_from(year).ok().filter(|y| *y <= 9999)?;
-    let mut out = String::with_capacity(10);
-    digits::push_padded(&mut out, year, 4);
+/// 0–9999, which `Display` writes instead (then `out` is left empty and the result is false).
+fn iso(out: &mut String, year: i32, parts: &[u32]) -> bool {
+    let Some(year) = u32::try_from(year).ok().filter(|y| *y <= 9999) else {
+        return false;
+    };
+    digits::push_padded(out, year, 4);
     for &p in parts {
         out.push('-');
-        digits::push_padded(&mut out, p, 2);
+        digits::push_padded(out, p, 2);
     }
-    Some(out)
+    true
 }
 
 pub fn ix<S: Serializer, I: Ix>(i: &I, s: S) -> Result<S::Ok, S::Error> {

@@ -2,6 +2,20 @@
 //! are written hundreds of thousands of times a build, and the formatting machinery cost more
 //! than the rest of writing them. `itoa` makes the digits; this module places zeros and points.
 
+/// `f` given an empty string kept by the thread, for text that is only passed on (an amount or
+/// a date handed to the JSON serializer): the export writes ~1.5 million of them, and a new
+/// `String` each was an allocation and a free per value. A nested call gets a fresh string.
+pub fn with_scratch<R>(f: impl FnOnce(&mut String) -> R) -> R {
+    thread_local!(static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut text) => {
+            text.clear();
+            f(&mut text)
+        }
+        Err(_) => f(&mut String::new()),
+    })
+}
+
 /// `v`'s digits, with a `-` when negative.
 pub fn push_int(out: &mut String, v: impl itoa::Integer) {
     out.push_str(itoa::Buffer::new().format(v));
@@ -117,6 +131,21 @@ pub fn fixed_point(r: u64, dp: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_scratch_string_starts_empty_and_a_nested_call_does_not_touch_the_outer_one() {
+        with_scratch(|outer| outer.push_str("left over"));
+        let seen = with_scratch(|outer| {
+            let was_empty = outer.is_empty();
+            outer.push_str("2026-04");
+            let inner = with_scratch(|inner| {
+                inner.push_str("30");
+                inner.clone()
+            });
+            (was_empty, outer.clone(), inner)
+        });
+        assert_eq!(seen, (true, "2026-04".to_string(), "30".to_string()));
+    }
 
     fn text(f: impl FnOnce(&mut String)) -> String {
         let mut s = String::new();

@@ -4,6 +4,7 @@ use std::fmt;
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Neg, Sub};
 
+use super::digits::with_scratch;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -122,7 +123,10 @@ impl<'a> Sum<&'a Money> for Money {
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.plain())
+        with_scratch(|text| {
+            self.push_plain(text);
+            f.write_str(text)
+        })
     }
 }
 
@@ -130,20 +134,21 @@ impl Money {
     /// The amount without trailing zeros (`1250000.5`, `-300`, `0.05`). The JSON export writes
     /// hundreds of thousands of amounts; this is several times faster than going through
     /// `Decimal`'s `Display` and a formatter.
-    fn plain(&self) -> String {
-        let mut out = String::with_capacity(32);
+    fn push_plain(&self, out: &mut String) {
         if self.0.is_sign_negative() && !self.0.is_zero() {
             out.push('-');
         }
-        super::digits::push_decimal(&mut out, self.0, None);
-        out
+        super::digits::push_decimal(out, self.0, None);
     }
 }
 
 impl serde::Serialize for Money {
     /// Money is written as a decimal string so that no consumer reads it as a float.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.plain())
+        with_scratch(|text| {
+            self.push_plain(text);
+            s.serialize_str(text)
+        })
     }
 }
 
