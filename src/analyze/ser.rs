@@ -59,8 +59,8 @@ pub fn month<S: Serializer>(m: &Month, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// `YYYY-MM[-DD]` without `fmt` (the JSON export writes some 200,000 dates and months, and
-/// `collect_str` went through the formatting machinery for each); `None` for a year outside
-/// 0–9999, which `Display` writes instead (then `out` is left empty and the result is false).
+/// `collect_str` went through the formatting machinery for each), added to `out`. False, with
+/// `out` as it was, for a year outside 0–9999, which `Display` writes instead.
 fn iso(out: &mut String, year: i32, parts: &[u32]) -> bool {
     let Some(year) = u32::try_from(year).ok().filter(|y| *y <= 9999) else {
         return false;

@@ -2,11 +2,16 @@
 //! are written hundreds of thousands of times a build, and the formatting machinery cost more
 //! than the rest of writing them. `itoa` makes the digits; this module places zeros and points.
 
+use std::cell::RefCell;
+
+thread_local! {
+    static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
 /// `f` given an empty string kept by the thread, for text that is only passed on (an amount or
 /// a date handed to the JSON serializer): the export writes ~1.5 million of them, and a new
 /// `String` each was an allocation and a free per value. A nested call gets a fresh string.
 pub fn with_scratch<R>(f: impl FnOnce(&mut String) -> R) -> R {
-    thread_local!(static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut text) => {
             text.clear();
