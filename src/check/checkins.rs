@@ -1,7 +1,7 @@
 //! Check-ins: dated after `as_of` (W006), a KPI read twice on one date (E015), a reached
 //! milestone the initiative does not have (E021).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diag::{codes, Diagnostic, Loc};
 use crate::model::{AsOfSource, Date, KpiIx};
@@ -36,7 +36,7 @@ pub fn after_as_of(cx: &mut Ctx) {
 /// Two readings of one KPI on one date cannot both be the KPI's value that day.
 pub fn duplicate_readings(cx: &mut Ctx) {
     let plan = cx.plan;
-    let mut seen: HashMap<(KpiIx, Date), Loc> = HashMap::new();
+    let mut seen: HashMap<(KpiIx, Date), Loc> = HashMap::default();
     for c in &plan.checkins {
         for r in &c.readings {
             let Some(&first) = seen.get(&(r.kpi.to, c.date)) else {
