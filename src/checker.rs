@@ -11,7 +11,7 @@
 //! Everything that looks across files (assembling the model, resolving references, the
 //! structural rules, the analysis) runs again on every call: it is a small share of the time.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Mutex;
 
 use crate::diag::Diagnostic;
@@ -91,7 +91,7 @@ impl Checker {
 impl Stages for Checker {
     fn parse(&mut self, loaded: &Loaded) -> (Option<Plan>, Vec<Diagnostic>) {
         let old = std::mem::take(&mut self.files);
-        let fresh = Mutex::new(HashMap::new());
+        let fresh = Mutex::new(HashMap::default());
         let out = parse::parse_with(loaded, |id, kind, settings| {
             let path = loaded.sources.path(id);
             let text = loaded.sources.text(id);
@@ -122,7 +122,7 @@ impl Stages for Checker {
             self.bodies.clear();
         }
         let old = std::mem::take(&mut self.bodies);
-        let fresh = Mutex::new(HashMap::new());
+        let fresh = Mutex::new(HashMap::default());
         let mut diags = pages::check_bodies_in(plan, loaded, &tables.0, &tables.1, |b, links| {
             match old.get(links.source) {
                 Some(c) if same_body(c, b, links) => c.diags.clone(),
@@ -155,7 +155,7 @@ fn keep_parsed(
     mut old: HashMap<String, ParsedFile>,
     mut fresh: HashMap<FileId, ((u32, u32), FileResult)>,
 ) -> HashMap<String, ParsedFile> {
-    let mut kept = HashMap::new();
+    let mut kept = HashMap::default();
     for (id, kind) in &loaded.files {
         let path = loaded.sources.path(*id);
         let entry = match fresh.remove(id) {

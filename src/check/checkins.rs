@@ -37,6 +37,7 @@ pub fn after_as_of(cx: &mut Ctx) {
 pub fn duplicate_readings(cx: &mut Ctx) {
     let plan = cx.plan;
     let mut seen: HashMap<(KpiIx, Date), Loc> = HashMap::default();
+    seen.reserve(plan.checkins.iter().map(|c| c.readings.len()).sum());
     for c in &plan.checkins {
         for r in &c.readings {
             let Some(&first) = seen.get(&(r.kpi.to, c.date)) else {

@@ -1,7 +1,7 @@
 //! Markdown bodies into HTML: tables, footnotes, strikethrough, task lists, heading anchors,
 //! links to other plan files rewritten to their pages, raw HTML sanitized unless allowed.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -241,7 +241,7 @@ fn relative_to(source: &str, target: &str) -> String {
 
 /// Give every heading an id (its slug, made unique) so it can be linked to.
 fn add_heading_ids(events: &mut [Event]) {
-    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut used: HashMap<String, usize> = HashMap::default();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
@@ -326,12 +326,12 @@ mod tests {
     }
 
     fn render_with(text: &str, raw: bool) -> (String, Vec<Diagnostic>) {
-        let mut pages = HashMap::new();
+        let mut pages = HashMap::default();
         pages.insert(
             "departments/sales/initiatives/crm-rollout.md".to_string(),
             "initiatives/crm-rollout.html".to_string(),
         );
-        let files = HashSet::new();
+        let files = HashSet::default();
         let links = Links {
             pages: &pages,
             files: &files,

@@ -1,7 +1,7 @@
 //! The pages of the site: which exist, at which path, with which template and variables.
 //! Page paths and template variables are a public interface (docs/templates.md).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -86,7 +86,8 @@ fn all<I: From<usize>>(n: usize, summary: impl Fn(I) -> Value) -> Value {
 
 /// Where each plan file's entity is shown: plan file path → page path.
 pub fn file_pages(plan: &Plan, loaded: &Loaded) -> HashMap<String, String> {
-    let mut m = HashMap::new();
+    let mut m = HashMap::default();
+    m.reserve(4 + plan.goals.len() + 4 * plan.departments.len() + plan.initiatives.len());
     let path = |loc: crate::diag::Loc| loaded.sources.path(loc.file).to_string();
     m.insert("plan.toml".into(), "index.html".into());
     m.insert("strategy.md".into(), "strategy.html".into());
@@ -632,7 +633,7 @@ fn build_initiative_summary(cx: &Cx, i: InitiativeIx) -> Value {
 /// Where each check-in's page is, in plan order: `checkins/<date>.html`, with `-2`, `-3`… for
 /// a second and third check-in on the same date (so a link by date finds the first).
 pub fn checkin_urls(plan: &Plan) -> Vec<String> {
-    let mut seen: HashMap<Date, usize> = HashMap::new();
+    let mut seen: HashMap<Date, usize> = HashMap::default();
     plan.checkins
         .iter()
         .map(|c| {
