@@ -5,6 +5,7 @@
 //! cargo run --release --example genplan -- --scale enterprise /tmp/ent
 //! cargo bench --bench phases -- /tmp/ent 3
 //! PER_TEMPLATE=1 cargo bench --bench phases -- /tmp/ent 1   # also: per template, one thread
+//! REBUILDS=15 cargo bench --bench phases -- /tmp/ent 1       # also: serve's rebuild, in parts
 //! ```
 //!
 //! A tiny harness (`harness = false`, `std::time::Instant`, medians) rather than criterion:
@@ -144,6 +145,79 @@ fn build_once(plan_dir: &Path, out: &Path, ph: &mut Phases) -> usize {
     n
 }
 
+/// What `serve` does after a save, `edits` times over a copy of the plan: append a sentence to
+/// one initiative's Markdown, then load, check with the `Checker` that remembers each file's
+/// parse, and make the live site (as `serve::build::build_in_memory` does, in parts). Prints the
+/// median of each part; the old site is dropped outside the timings, as serve frees it on a
+/// thread of its own.
+fn rebuilds(plan_dir: &Path, edits: usize) {
+    let copy = std::env::temp_dir().join(format!("plansite-rebuild-{}", std::process::id()));
+    copy_dir(plan_dir, &copy);
+    let edited = first_initiative(&copy).expect("the plan has an initiative");
+    let mut checker = plansite::Checker::new();
+    let _warm = plansite::serve::build::build_in_memory(&copy, &mut checker);
+    let mut parts: [Vec<Duration>; 4] = Default::default();
+    for n in 0..edits {
+        let mut text = std::fs::read_to_string(&edited).expect("read the initiative");
+        text.push_str(&format!("\nEdit {n}.\n"));
+        std::fs::write(&edited, text).expect("write the initiative");
+        let t0 = Instant::now();
+        let loaded = plansite::load::load(&copy, Some(&copy.join("public"))).expect("load");
+        let t1 = Instant::now();
+        let project = checker.check(loaded);
+        let t2 = Instant::now();
+        let site = plansite::serve::site::LiveSite::new(project);
+        let t3 = Instant::now();
+        for (k, d) in [t1 - t0, t2 - t1, t3 - t2, t3 - t0].into_iter().enumerate() {
+            parts[k].push(d);
+        }
+        drop(site);
+    }
+    let _ = std::fs::remove_dir_all(&copy);
+    println!("| serve rebuild after an edit ({edits} edits) | median |");
+    println!("|---|---|");
+    for (name, times) in [
+        "load",
+        "check (parse from memory, rules, analysis)",
+        "live site",
+        "total",
+    ]
+    .iter()
+    .zip(&parts)
+    {
+        println!(
+            "| {name} | {:.1} ms |",
+            median(times).as_secs_f64() * 1000.0
+        );
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.expect("walk the plan");
+        let rel = entry.path().strip_prefix(from).expect("inside the plan");
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("create a folder");
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy a file");
+        }
+    }
+}
+
+/// The first initiative file in path order (`departments/*/initiatives/*.md`).
+fn first_initiative(plan: &Path) -> Option<PathBuf> {
+    walkdir::WalkDir::new(plan.join("departments"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .find(|p| {
+            p.extension().is_some_and(|x| x == "md")
+                && p.parent().is_some_and(|d| d.ends_with("initiatives"))
+        })
+}
+
 /// One thread, every page: time spent building variables and rendering, by template.
 fn per_template(plan_dir: &Path) {
     let loaded = plansite::load::load(plan_dir, None).expect("load");
@@ -270,6 +344,10 @@ fn main() {
         total.as_secs_f64()
     );
     println!();
+    if let Some(edits) = std::env::var("REBUILDS").ok().and_then(|n| n.parse().ok()) {
+        rebuilds(&plan_dir, edits);
+        println!();
+    }
     println!("| micro-benchmark | time per call (best of 5) |");
     println!("|---|---|");
     let labels = ["FY2027-Q3", "2026-04", "FY2028", "2027-H2", "2029"];
