@@ -165,9 +165,14 @@ fn rebuilds(plan_dir: &Path, edits: usize) {
         let loaded = plansite::load::load(&copy, Some(&copy.join("public"))).expect("load");
         let t1 = Instant::now();
         let project = checker.check(loaded);
+        assert!(
+            !project.has_errors(),
+            "the edit left the plan without errors"
+        );
         let t2 = Instant::now();
         let site = plansite::serve::site::LiveSite::new(project);
         let t3 = Instant::now();
+        assert!(site.is_ok(), "the edited plan renders");
         for (k, d) in [t1 - t0, t2 - t1, t3 - t2, t3 - t0].into_iter().enumerate() {
             parts[k].push(d);
         }
@@ -344,7 +349,8 @@ fn main() {
         total.as_secs_f64()
     );
     println!();
-    if let Some(edits) = std::env::var("REBUILDS").ok().and_then(|n| n.parse().ok()) {
+    let edits = std::env::var("REBUILDS").ok().and_then(|n| n.parse().ok());
+    if let Some(edits) = edits.filter(|&n: &usize| n > 0) {
         rebuilds(&plan_dir, edits);
         println!();
     }

@@ -9,7 +9,7 @@ thread_local! {
 }
 
 /// `f` given an empty string kept by the thread, for text that is only passed on (an amount or
-/// a date handed to the JSON serializer): the export writes ~1.5 million of them, and a new
+/// a date handed to the JSON serializer): the export writes ~650,000 of them, and a new
 /// `String` each was an allocation and a free per value. A nested call gets a fresh string.
 pub fn with_scratch<R>(f: impl FnOnce(&mut String) -> R) -> R {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {

@@ -501,9 +501,11 @@ pub struct Plan {
     pub index: Index,
 }
 
-/// Id → index maps, one per kind. Hashed with Fx rather than SipHash: the keys are the plan's
-/// own ids, and resolving every reference looks them up tens of thousands of times per build
-/// and per `serve` rebuild.
+/// Id → index maps, one per kind. Hashed with Fx rather than SipHash, here and in the other
+/// maps keyed by the plan's own ids and paths (repeat checks, serve's per-file memory, the link
+/// tables): the keys come from the plan's files, not from an adversary, and assembling the plan
+/// looks up ~67,000 ids per build and per `serve` rebuild, where SipHash and rehashing were ~8 %
+/// of a warm rebuild's instructions.
 #[derive(Clone, Debug, Default)]
 pub struct Index {
     pub goals: HashMap<String, GoalIx>,

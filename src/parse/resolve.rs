@@ -17,8 +17,7 @@ fn unique<T>(
     loaded: &Loaded,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<T> {
-    // Fx, not SipHash: assembling the plan looks up ~67,000 ids, on every `serve` rebuild too;
-    // they come from the plan's own files.
+    // Fx-hashed and presized: see `model::Index`.
     let mut first: HashMap<String, Loc> = HashMap::default();
     first.reserve(items.len());
     let mut out = Vec::with_capacity(items.len());
