@@ -14,7 +14,9 @@
 #      median of MEM_RUNS rounds;
 #   4. times `plansite check` (hyperfine, RUNS runs, median);
 #   5. starts `plansite serve`, edits one initiative TOUCH_RUNS times and takes the median of
-#      the rebuild times serve logs (from the start of the rebuild to the new site being served).
+#      the rebuild times serve logs (from the start of the rebuild to the new site being served);
+#      twice: editing its Markdown body (prose: serve keeps the rules and the analysis) and its
+#      front matter (a TOML comment: everything but unchanged files' parse runs again).
 # Then prints one Markdown table. Everything runs on whatever machine this is: note the core
 # count and load average printed at the top, since other work on the machine skews wall times
 # (CPU time is less sensitive to it).
@@ -57,14 +59,20 @@ peak_kb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident s
 echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//'), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "hyperfine $(hyperfine --version | cut -d' ' -f2), $(hugo version | cut -d' ' -f1-2), plansite $("$PLANSITE" --version | cut -d' ' -f2)" >&2
 
-# Median-able list of serve rebuild times in ms: one per edit of "$2" in plan "$1".
+# Median-able list of serve rebuild times in ms: one per edit of "$2" in plan "$1", appending
+# to its body ("$3" = body) or adding a line to its front matter ("$3" = front).
 serve_rebuild_ms() {
-  local plan=$1 file=$2 log=$WORK/serve.log
+  local plan=$1 file=$2 where=$3 log=$WORK/serve.log
   "$PLANSITE" serve "$plan" --port 0 >"$WORK/serve.out" 2>"$log" &
   local pid=$!
   for _ in $(seq 1 600); do grep -q "built in" "$log" && break; sleep 0.1; done
   for ((r = 1; r <= TOUCH_RUNS; r++)); do
-    echo "<!-- bench edit $r -->" >>"$file"
+    if [ "$where" = body ]; then
+      echo "<!-- bench edit $r -->" >>"$file"
+    else
+      { head -n 1 "$file"; echo "# bench edit $r"; tail -n +2 "$file"; } >"$WORK/edited"
+      cat "$WORK/edited" >"$file"   # rewritten in place, as an editor saves
+    fi
     for _ in $(seq 1 600); do [ "$(grep -c "^rebuilt in" "$log")" -ge "$r" ] && break; sleep 0.1; done
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true
@@ -72,18 +80,18 @@ serve_rebuild_ms() {
 }
 
 header() {
-  echo "| scale | plansite build (s) | Hugo (s) | build ÷ Hugo | CPU s plansite / Hugo | CPU ratio | peak RSS plansite (MB) | peak RSS Hugo (MB) | RSS ratio | check (s) | check ÷ build | serve rebuild after one edit (s) | rebuild ÷ build | ÷ enterprise (build, RSS) |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| scale | plansite build (s) | Hugo (s) | build ÷ Hugo | CPU s plansite / Hugo | CPU ratio | peak RSS plansite (MB) | peak RSS Hugo (MB) | RSS ratio | check (s) | check ÷ build | serve rebuild after a body edit (s) | ÷ build | serve rebuild after a front-matter edit (s) | ÷ build | ÷ enterprise (build, RSS) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 }
 row() {
   local scale=$1 vs_ent="—"
   if [ "$scale" != enterprise ] && [ -n "${BUILD[enterprise]:-}" ]; then
     vs_ent="$(ratio "${BUILD[$scale]}" "${BUILD[enterprise]}")×, $(ratio "${RSS[$scale]}" "${RSS[enterprise]}")×"
   fi
-  echo "| $scale | $(fmt "${BUILD[$scale]}") | $(fmt "${HUGO[$scale]}") | $(ratio "${BUILD[$scale]}" "${HUGO[$scale]}") | $(fmt "${BUILD_CPU[$scale]}") / $(fmt "${HUGO_CPU[$scale]}") | $(ratio "${BUILD_CPU[$scale]}" "${HUGO_CPU[$scale]}") | $(mb "${RSS[$scale]}") | $(mb "${HRSS[$scale]}") | $(ratio "${RSS[$scale]}" "${HRSS[$scale]}") | $(fmt "${CHECK[$scale]}") | $(ratio "${CHECK[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH[$scale]}") | $(ratio "${TOUCH[$scale]}" "${BUILD[$scale]}") | $vs_ent |"
+  echo "| $scale | $(fmt "${BUILD[$scale]}") | $(fmt "${HUGO[$scale]}") | $(ratio "${BUILD[$scale]}" "${HUGO[$scale]}") | $(fmt "${BUILD_CPU[$scale]}") / $(fmt "${HUGO_CPU[$scale]}") | $(ratio "${BUILD_CPU[$scale]}" "${HUGO_CPU[$scale]}") | $(mb "${RSS[$scale]}") | $(mb "${HRSS[$scale]}") | $(ratio "${RSS[$scale]}" "${HRSS[$scale]}") | $(fmt "${CHECK[$scale]}") | $(ratio "${CHECK[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH[$scale]}") | $(ratio "${TOUCH[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH_FRONT[$scale]}") | $(ratio "${TOUCH_FRONT[$scale]}" "${BUILD[$scale]}") | $vs_ent |"
 }
 
-declare -A BUILD HUGO BUILD_CPU HUGO_CPU RSS HRSS CHECK TOUCH
+declare -A BUILD HUGO BUILD_CPU HUGO_CPU RSS HRSS CHECK TOUCH TOUCH_FRONT
 ROWS=$WORK/rows.md
 : >"$ROWS"
 for scale in $SCALES; do
@@ -129,11 +137,12 @@ for scale in $SCALES; do
   CHECK[$scale]=$(awk -F, 'NR == 2 {print $4}' "$WORK/check.csv")
 
   # The serve rebuild: start `plansite serve`, append a line to one initiative TOUCH_RUNS times
-  # and read the time serve logs for each rebuild ("build N ms": from the start of the rebuild
+  # (its body, then its front matter) and read the time serve logs for each rebuild ("build N ms": from the start of the rebuild
   # to the new site being served, after the 100 ms debounce).
   echo "[$scale] serve rebuild after editing one initiative" >&2
   one=$(find "$plan/departments" -path '*/initiatives/*.md' | sort | awk 'NR == 1')   # awk reads all: no SIGPIPE under pipefail
-  TOUCH[$scale]=$(serve_rebuild_ms "$plan" "$one" | median | awk '{ printf "%.4f", $1 / 1000 }')
+  TOUCH[$scale]=$(serve_rebuild_ms "$plan" "$one" body | median | awk '{ printf "%.4f", $1 / 1000 }')
+  TOUCH_FRONT[$scale]=$(serve_rebuild_ms "$plan" "$one" front | median | awk '{ printf "%.4f", $1 / 1000 }')
   row "$scale" >>"$ROWS"
   { echo "[$scale] done:"; header; row "$scale"; } >&2   # partial results survive an interrupted run
 done

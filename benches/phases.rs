@@ -145,56 +145,70 @@ fn build_once(plan_dir: &Path, out: &Path, ph: &mut Phases) -> usize {
     n
 }
 
-/// What `serve` does after a save, `edits` times over a copy of the plan: append a sentence to
-/// one initiative's Markdown, then load, check with the `Checker` that remembers each file's
-/// parse, and make the live site (as `serve::build::build_in_memory` does, in parts). Prints the
-/// median of each part; the old site is dropped outside the timings, as serve frees it on a
-/// thread of its own.
+/// What `serve` does after a save, `edits` times of each kind over a copy of the plan: edit one
+/// initiative (its Markdown body, then its front matter), then load, check with the `Checker`
+/// that remembers each file's parse (and, after a body edit, the rules and analysis), and make
+/// the live site (as `serve::build::build_in_memory` does, in parts). Prints the median of each
+/// part; the old site is dropped outside the timings, as serve frees it on a thread of its own.
 fn rebuilds(plan_dir: &Path, edits: usize) {
     let copy = std::env::temp_dir().join(format!("plansite-rebuild-{}", std::process::id()));
     copy_dir(plan_dir, &copy);
     let edited = first_initiative(&copy).expect("the plan has an initiative");
     let mut checker = plansite::Checker::new();
     let _warm = plansite::serve::build::build_in_memory(&copy, &mut checker);
-    let mut parts: [Vec<Duration>; 4] = Default::default();
+    // Per kind of edit (body, front matter): load, check, live site, total.
+    let mut parts: [[Vec<Duration>; 4]; 2] = Default::default();
     for n in 0..edits {
-        let mut text = std::fs::read_to_string(&edited).expect("read the initiative");
-        text.push_str(&format!("\nEdit {n}.\n"));
-        std::fs::write(&edited, text).expect("write the initiative");
-        let t0 = Instant::now();
-        let loaded = plansite::load::load(&copy, Some(&copy.join("public"))).expect("load");
-        let t1 = Instant::now();
-        let project = checker.check(loaded);
-        assert!(
-            !project.has_errors(),
-            "the edit left the plan without errors"
-        );
-        let t2 = Instant::now();
-        let site = plansite::serve::site::LiveSite::new(project);
-        let t3 = Instant::now();
-        assert!(site.is_ok(), "the edited plan renders");
-        for (k, d) in [t1 - t0, t2 - t1, t3 - t2, t3 - t0].into_iter().enumerate() {
-            parts[k].push(d);
+        for (kind, times) in parts.iter_mut().enumerate() {
+            edit(&edited, kind == 0, n);
+            let t0 = Instant::now();
+            let loaded = plansite::load::load(&copy, Some(&copy.join("public"))).expect("load");
+            let t1 = Instant::now();
+            let project = checker.check(loaded);
+            assert!(!project.has_errors(), "the edit left errors in the plan");
+            assert_eq!(
+                checker.reused().findings,
+                kind == 0,
+                "{:?}",
+                checker.reused()
+            );
+            let t2 = Instant::now();
+            let site = plansite::serve::site::LiveSite::new(project);
+            let t3 = Instant::now();
+            assert!(site.is_ok(), "the edited plan renders");
+            for (k, d) in [t1 - t0, t2 - t1, t3 - t2, t3 - t0].into_iter().enumerate() {
+                times[k].push(d);
+            }
+            drop(site);
         }
-        drop(site);
     }
     let _ = std::fs::remove_dir_all(&copy);
-    println!("| serve rebuild after an edit ({edits} edits) | median |");
-    println!("|---|---|");
-    for (name, times) in [
+    println!(
+        "| serve rebuild ({edits} edits of each kind), medians | body edit | front-matter edit |"
+    );
+    println!("|---|---|---|");
+    let names = [
         "load",
         "check (parse from memory, rules, analysis)",
         "live site",
         "total",
-    ]
-    .iter()
-    .zip(&parts)
-    {
-        println!(
-            "| {name} | {:.1} ms |",
-            median(times).as_secs_f64() * 1000.0
-        );
+    ];
+    for (k, name) in names.iter().enumerate() {
+        let ms = |kind: usize| median(&parts[kind][k]).as_secs_f64() * 1000.0;
+        println!("| {name} | {:.1} ms | {:.1} ms |", ms(0), ms(1));
     }
+}
+
+/// Append a line of prose to the initiative's body, or a TOML comment to its front matter
+/// (which changes no figure, but is a change of front matter all the same).
+fn edit(initiative: &Path, body: bool, n: usize) {
+    let text = std::fs::read_to_string(initiative).expect("read the initiative");
+    let text = if body {
+        format!("{text}\nEdit {n}.\n")
+    } else {
+        text.replacen("+++\n", &format!("+++\n# edit {n}\n"), 1)
+    };
+    std::fs::write(initiative, text).expect("write the initiative");
 }
 
 fn copy_dir(from: &Path, to: &Path) {

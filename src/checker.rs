@@ -6,21 +6,25 @@
 //! - each plan file's parse (its TOML read into a fragment of the model, with its diagnostics),
 //!   keyed by the file's path, id, kind and text and by the settings the reader uses;
 //! - each Markdown body's link check, keyed by its file, offset, text and page prefix, valid
-//!   while the table of plan files and pages it checks against is unchanged.
+//!   while the table of plan files and pages it checks against is unchanged;
+//! - the structural rules and the analysis, valid while every file is the same but for the
+//!   Markdown after its front matter (the edit of prose that writing a plan mostly is): the
+//!   model then differs only in bodies, which neither reads, and the rules point only into
+//!   front matter and TOML files, unchanged byte for byte.
 //!
-//! Everything that looks across files (assembling the model, resolving references, the
-//! structural rules, the analysis) runs again on every call: it is a small share of the time.
+//! Assembling the model and resolving references run again on every call.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use crate::diag::Diagnostic;
-use crate::load::{FileId, FileKind, Loaded};
+use crate::load::{split_front_matter, FileId, FileKind, Loaded};
 use crate::model::{Body, Plan, Settings};
 use crate::parse::{self, FileResult};
 use crate::render::markdown::{self, Links};
 use crate::render::pages;
-use crate::{Project, Stages};
+use crate::{ModelFindings, Project, Stages};
 
 /// Checks plans again and again, reusing what unchanged files contributed last time.
 #[derive(Default)]
@@ -31,6 +35,10 @@ pub struct Checker {
     bodies: HashMap<String, CheckedBody>,
     /// The plan-file → page table and the set of existing files the bodies were checked against.
     tables: Option<Tables>,
+    /// The last rules and analysis, kept only while each parse gives the same model but for
+    /// bodies; and `plan.toml`'s text at the last parse.
+    findings: Option<ModelFindings>,
+    settings_text: Option<String>,
     reused: Reused,
 }
 
@@ -43,6 +51,8 @@ pub struct Reused {
     /// Markdown bodies whose link check was reused, of `bodies` in all.
     pub bodies_reused: usize,
     pub bodies: usize,
+    /// Whether the structural rules and the analysis were reused (only Markdown bodies changed).
+    pub findings: bool,
 }
 
 type Tables = (HashMap<String, String>, HashSet<String>);
@@ -92,23 +102,34 @@ impl Stages for Checker {
     fn parse(&mut self, loaded: &Loaded) -> (Option<Plan>, Vec<Diagnostic>) {
         let old = std::mem::take(&mut self.files);
         let fresh = Mutex::new(HashMap::default());
+        let settings_text = settings_text(loaded);
+        let same_table = settings_text.is_some()
+            && settings_text == self.settings_text.as_deref()
+            && old.len() + 1 == loaded.files.len();
+        let model_changed = AtomicBool::new(!same_table);
         let out = parse::parse_with(loaded, |id, kind, settings| {
             let path = loaded.sources.path(id);
             let text = loaded.sources.text(id);
             let reader = reader_settings(settings);
-            match old.get(path) {
-                Some(p)
-                    if p.id == id && p.kind == *kind && p.text == text && p.reader == reader =>
-                {
-                    p.result.clone()
-                }
+            let before = old
+                .get(path)
+                .filter(|p| p.id == id && p.kind == *kind && p.reader == reader);
+            match before {
+                Some(p) if p.text == text => p.result.clone(),
                 _ => {
+                    if !before.is_some_and(|p| only_body_differs(kind, id, &p.text, text)) {
+                        model_changed.store(true, Ordering::Relaxed);
+                    }
                     let result = parse::file_result(loaded, id, kind, settings);
                     lock(&fresh).insert(id, (reader, result.clone()));
                     result
                 }
             }
         });
+        if model_changed.into_inner() {
+            self.findings = None;
+        }
+        self.settings_text = settings_text.map(str::to_string);
         let fresh = fresh.into_inner().unwrap_or_else(|e| e.into_inner());
         self.reused.parsed = loaded.files.len().saturating_sub(1);
         self.reused.files = self.reused.parsed.saturating_sub(fresh.len());
@@ -140,6 +161,38 @@ impl Stages for Checker {
         self.tables = Some(tables);
         diags.extend(crate::render::theme::check(loaded, &plan.settings));
         diags
+    }
+
+    fn earlier_findings(&mut self) -> Option<ModelFindings> {
+        self.reused.findings = self.findings.is_some();
+        self.findings.clone()
+    }
+
+    fn remember_findings(&mut self, found: &ModelFindings) {
+        self.findings = Some(found.clone());
+    }
+}
+
+/// The text of `plan.toml`, when the plan has one.
+fn settings_text(loaded: &Loaded) -> Option<&str> {
+    let (id, _) = loaded
+        .files
+        .iter()
+        .find(|(_, k)| *k == FileKind::PlanToml)?;
+    Some(loaded.sources.text(*id))
+}
+
+/// Whether two texts of a Markdown plan file have the same front matter at the same place, so
+/// that they differ only in the body the model keeps as it is.
+fn only_body_differs(kind: &FileKind, id: FileId, old: &str, new: &str) -> bool {
+    if !kind.has_markdown_body() {
+        return false;
+    }
+    match (split_front_matter(id, old), split_front_matter(id, new)) {
+        (Ok(a), Ok(b)) => {
+            a.front == b.front && a.front_offset == b.front_offset && a.body_offset == b.body_offset
+        }
+        _ => false,
     }
 }
 

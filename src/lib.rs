@@ -20,6 +20,7 @@ pub mod suggest;
 pub mod write;
 
 use std::path::Path;
+use std::sync::Arc;
 
 pub use checker::{Checker, Reused};
 pub use diag::Diagnostic;
@@ -32,8 +33,9 @@ pub struct Project {
     pub loaded: Loaded,
     pub plan: Option<Plan>,
     /// The derived figures, computed whenever a model could be built (also with errors, so that
-    /// `check` reports the rules that need them in the same run).
-    pub analysis: Option<analyze::Analysis>,
+    /// `check` reports the rules that need them in the same run). Shared, because `serve`
+    /// keeps it for the next rebuild when only Markdown bodies change.
+    pub analysis: Option<Arc<analyze::Analysis>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -55,10 +57,41 @@ pub fn check_loaded(loaded: Loaded) -> Project {
     check_with(loaded, &mut Cold)
 }
 
-/// The stages whose per-file work `Checker` remembers; `Cold` does them from scratch.
+/// The stages whose work `Checker` remembers; `Cold` does them from scratch.
 pub(crate) trait Stages: Send {
     fn parse(&mut self, loaded: &Loaded) -> (Option<Plan>, Vec<Diagnostic>);
     fn site_diagnostics(&mut self, plan: &Plan, loaded: &Loaded) -> Vec<Diagnostic>;
+    /// What the model's rules and analysis found last time, when the `parse` just done gave
+    /// the same model apart from Markdown bodies (which neither reads).
+    fn earlier_findings(&mut self) -> Option<ModelFindings>;
+    fn remember_findings(&mut self, found: &ModelFindings);
+}
+
+/// What the rules and the analysis find in a model: a pure function of the model (not of its
+/// Markdown bodies) and of the front matter and TOML text the rules point into.
+#[derive(Clone)]
+pub(crate) struct ModelFindings {
+    structural: Vec<Diagnostic>,
+    analysis: Arc<analyze::Analysis>,
+    derived: Vec<Diagnostic>,
+}
+
+impl ModelFindings {
+    fn of(plan: &Plan, sources: &load::Sources) -> ModelFindings {
+        let (structural, (analysis, derived)) = rayon::join(
+            || check::check(plan, sources),
+            || {
+                let analysis = analyze::analyze(plan);
+                let derived = analyze::diagnostics::diagnostics(plan, &analysis);
+                (analysis, derived)
+            },
+        );
+        ModelFindings {
+            structural,
+            analysis: Arc::new(analysis),
+            derived,
+        }
+    }
 }
 
 struct Cold;
@@ -70,6 +103,10 @@ impl Stages for Cold {
     fn site_diagnostics(&mut self, plan: &Plan, loaded: &Loaded) -> Vec<Diagnostic> {
         render::site_diagnostics(plan, loaded)
     }
+    fn earlier_findings(&mut self) -> Option<ModelFindings> {
+        None
+    }
+    fn remember_findings(&mut self, _: &ModelFindings) {}
 }
 
 /// The one definition of checking, shared by `check_loaded` and `Checker`, so a warm check
@@ -80,19 +117,22 @@ pub(crate) fn check_with(loaded: Loaded, stages: &mut impl Stages) -> Project {
         // The structural rules, the analysis and the site's own checks (Markdown links,
         // templates) only read the model: they run side by side. Their findings are added in
         // one fixed order and sorted below, so the report does not depend on which ends first.
-        let ((structural, (analysis, derived)), site) = rayon::join(
-            || {
-                rayon::join(
-                    || check::check(plan, &loaded.sources),
-                    || {
-                        let analysis = analyze::analyze(plan);
-                        let derived = analyze::diagnostics::diagnostics(plan, &analysis);
-                        (analysis, derived)
-                    },
-                )
-            },
-            || stages.site_diagnostics(plan, &loaded),
-        );
+        let (found, site) = match stages.earlier_findings() {
+            Some(found) => (found, stages.site_diagnostics(plan, &loaded)),
+            None => {
+                let (found, site) = rayon::join(
+                    || ModelFindings::of(plan, &loaded.sources),
+                    || stages.site_diagnostics(plan, &loaded),
+                );
+                stages.remember_findings(&found);
+                (found, site)
+            }
+        };
+        let ModelFindings {
+            structural,
+            analysis,
+            derived,
+        } = found;
         diagnostics.extend(structural);
         diagnostics.extend(derived);
         diagnostics.extend(site);

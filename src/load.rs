@@ -158,6 +158,18 @@ impl FileKind {
             FileKind::Static { .. } | FileKind::Theme { .. } | FileKind::Template { .. }
         )
     }
+
+    /// Markdown with `+++` front matter: the front matter is read into the model and the rest
+    /// is the entity's body.
+    pub fn has_markdown_body(&self) -> bool {
+        matches!(
+            self,
+            FileKind::Strategy
+                | FileKind::Goal { .. }
+                | FileKind::Department { .. }
+                | FileKind::Initiative { .. }
+        )
+    }
 }
 
 /// Decide a file's kind from its relative path (`/` separated). `None`: not part of the plan at all.

@@ -80,6 +80,7 @@ fn warm_checks_equal_cold_ones_through_edits() {
         r.bodies > 20 && r.bodies_reused == r.bodies,
         "every body reused: {r:?}"
     );
+    assert!(r.findings, "rules and analysis reused: {r:?}");
 
     edit(&mut files, crm, |t| {
         t + "\nSee [the missing page](nowhere.md).\n"
@@ -96,11 +97,19 @@ fn warm_checks_equal_cold_ones_through_edits() {
         r.bodies,
         "only its body checked again: {r:?}"
     );
+    assert!(
+        r.findings,
+        "a body edit keeps the rules and analysis: {r:?}"
+    );
 
     edit(&mut files, crm, |t| {
         t.replacen("+++\n", "+++\nunknown_field = 1\n", 1)
     });
     assert_same(&mut checker, &files, "an unknown front-matter field");
+    assert!(
+        !checker.reused().findings,
+        "a front-matter edit runs them again"
+    );
 
     rename(
         &mut files,
@@ -140,4 +149,38 @@ fn warm_checks_equal_cold_ones_through_edits() {
     assert_same(&mut checker, &files, "plan.toml deleted");
     files = example_plan();
     assert_same(&mut checker, &files, "plan.toml back");
+}
+
+/// The rules and analysis kept for a body-only edit are those of the model just before it: a
+/// run with no model in between (plan.toml gone) must not let older ones through.
+#[test]
+fn findings_are_never_older_than_the_last_model() {
+    let mut files = example_plan();
+    let mut checker = Checker::new();
+    let crm = "departments/sales/initiatives/crm-rollout.md";
+    let settings = files["plan.toml"].clone();
+    assert_same(&mut checker, &files, "the first run");
+
+    files.remove("plan.toml");
+    edit(&mut files, crm, |t| {
+        t.replace("budget = \"385000.00\"", "budget = \"9385000.00\"")
+    });
+    assert_same(&mut checker, &files, "plan.toml gone and a budget changed");
+
+    files.insert("plan.toml".into(), settings);
+    assert_same(&mut checker, &files, "plan.toml back");
+    assert!(
+        !checker.reused().findings,
+        "no findings from before the budget change"
+    );
+
+    edit(&mut files, crm, |t| t + "\nOne more line of prose.\n");
+    assert_same(&mut checker, &files, "then a body edit");
+    assert!(checker.reused().findings, "{:?}", checker.reused());
+
+    edit(&mut files, crm, |t| {
+        t.replace("budget = \"9385000.00\"", "budget = \"385000.00\"")
+    });
+    assert_same(&mut checker, &files, "the budget changed back");
+    assert!(!checker.reused().findings, "{:?}", checker.reused());
 }

@@ -123,14 +123,7 @@ fn fragment(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Fragment> {
     let text = loaded.sources.text(id);
-    let markdown = matches!(
-        kind,
-        FileKind::Strategy
-            | FileKind::Goal { .. }
-            | FileKind::Department { .. }
-            | FileKind::Initiative { .. }
-    );
-    let (toml_text, offset, body) = if markdown {
+    let (toml_text, offset, body) = if kind.has_markdown_body() {
         match split_front_matter(id, text) {
             Ok(sp) => (sp.front, sp.front_offset, Some((sp.body, sp.body_offset))),
             Err(d) => {
