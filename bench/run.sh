@@ -10,6 +10,9 @@
 #   2. times `plansite build` and `hugo --quiet` in ALTERNATING rounds (hyperfine has no
 #      interleave option, so each round is one hyperfine invocation with --runs 1 per command,
 #      and the order flips every round); reports medians of wall time and of CPU time (user+sys);
+#      twice: over the previous output (a re-run: plansite links its unchanged files, Hugo
+#      overwrites its files), and into an empty folder never used before (a fresh checkout);
+#      `sync` before every timed build, so that no build pays for writing back another's files;
 #   3. measures peak memory (/usr/bin/time -v, "Maximum resident set size"), again alternating,
 #      median of MEM_RUNS rounds;
 #   4. times `plansite check` (hyperfine, RUNS runs, median);
@@ -19,7 +22,9 @@
 #      front matter (a TOML comment: everything but unchanged files' parse runs again).
 # Then prints one Markdown table. Everything runs on whatever machine this is: note the core
 # count and load average printed at the top, since other work on the machine skews wall times
-# (CPU time is less sensitive to it).
+# (CPU time is less sensitive to it). On ext4, leave a minute between deleting a large tree
+# (a previous run's cleanup included) and starting a run: for ~30 s after, creating files costs
+# several times the system time, and builds into an empty folder measure that instead.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,6 +58,24 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "nan"; exit} if (NR%
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0 || a == "nan" || b == "nan") print "n/a"; else printf "%.2f", a / b }'; }
 fmt() { awk -v a="$1" 'BEGIN { if (a == "nan") print "n/a"; else printf "%.2f", a }'; }
 mb() { awk -v a="$1" 'BEGIN { printf "%.0f", a / 1024 }'; }
+# Alternating rounds of "$1" (plansite) and "$2" (Hugo), RUNS of them; ROUND in either command
+# is replaced by the round number. Leaves median wall and CPU seconds in $WORK/{p,h}.{wall,cpu}.
+alternate() {
+  : >"$WORK/p.wall"; : >"$WORK/h.wall"; : >"$WORK/p.cpu"; : >"$WORK/h.cpu"
+  local r p h first second
+  for ((r = 1; r <= RUNS; r++)); do
+    echo "[$scale] $3 round $r/$RUNS" >&2
+    p=${1//ROUND/$r}; h=${2//ROUND/$r}
+    if ((r % 2)); then first=$p; second=$h; else first=$h; second=$p; fi
+    # `sync` first: each build starts with no other's files still being written back to disk.
+    hyperfine -N --runs 1 --prepare sync --style none --export-csv "$WORK/round.csv" "$first" "$second" >/dev/null
+    # command,mean,stddev,median,user,system,min,max
+    awk -F, -v p="$p" -v d="$WORK" 'NR > 1 {
+        f = ($1 == p) ? "p" : "h";
+        print $4 >> (d "/" f ".wall"); print $5 + $6 >> (d "/" f ".cpu") }' "$WORK/round.csv"
+  done
+}
+
 # peak RSS in KB of one run of "$@"
 peak_kb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}'; }
 
@@ -80,18 +103,18 @@ serve_rebuild_ms() {
 }
 
 header() {
-  echo "| scale | plansite build (s) | Hugo (s) | build ÷ Hugo | CPU s plansite / Hugo | CPU ratio | peak RSS plansite (MB) | peak RSS Hugo (MB) | RSS ratio | check (s) | check ÷ build | serve rebuild after a body edit (s) | ÷ build | serve rebuild after a front-matter edit (s) | ÷ build | ÷ enterprise (build, RSS) |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| scale | plansite build (s) | Hugo (s) | build ÷ Hugo | into an empty folder: plansite (s) | Hugo (s) | ÷ Hugo | CPU s plansite / Hugo | CPU ratio | peak RSS plansite (MB) | peak RSS Hugo (MB) | RSS ratio | check (s) | check ÷ build | serve rebuild after a body edit (s) | ÷ build | serve rebuild after a front-matter edit (s) | ÷ build | ÷ enterprise (build, RSS) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 }
 row() {
   local scale=$1 vs_ent="—"
   if [ "$scale" != enterprise ] && [ -n "${BUILD[enterprise]:-}" ]; then
     vs_ent="$(ratio "${BUILD[$scale]}" "${BUILD[enterprise]}")×, $(ratio "${RSS[$scale]}" "${RSS[enterprise]}")×"
   fi
-  echo "| $scale | $(fmt "${BUILD[$scale]}") | $(fmt "${HUGO[$scale]}") | $(ratio "${BUILD[$scale]}" "${HUGO[$scale]}") | $(fmt "${BUILD_CPU[$scale]}") / $(fmt "${HUGO_CPU[$scale]}") | $(ratio "${BUILD_CPU[$scale]}" "${HUGO_CPU[$scale]}") | $(mb "${RSS[$scale]}") | $(mb "${HRSS[$scale]}") | $(ratio "${RSS[$scale]}" "${HRSS[$scale]}") | $(fmt "${CHECK[$scale]}") | $(ratio "${CHECK[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH[$scale]}") | $(ratio "${TOUCH[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH_FRONT[$scale]}") | $(ratio "${TOUCH_FRONT[$scale]}" "${BUILD[$scale]}") | $vs_ent |"
+  echo "| $scale | $(fmt "${BUILD[$scale]}") | $(fmt "${HUGO[$scale]}") | $(ratio "${BUILD[$scale]}" "${HUGO[$scale]}") | $(fmt "${EMPTY[$scale]}") | $(fmt "${HUGO_EMPTY[$scale]}") | $(ratio "${EMPTY[$scale]}" "${HUGO_EMPTY[$scale]}") | $(fmt "${BUILD_CPU[$scale]}") / $(fmt "${HUGO_CPU[$scale]}") | $(ratio "${BUILD_CPU[$scale]}" "${HUGO_CPU[$scale]}") | $(mb "${RSS[$scale]}") | $(mb "${HRSS[$scale]}") | $(ratio "${RSS[$scale]}" "${HRSS[$scale]}") | $(fmt "${CHECK[$scale]}") | $(ratio "${CHECK[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH[$scale]}") | $(ratio "${TOUCH[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH_FRONT[$scale]}") | $(ratio "${TOUCH_FRONT[$scale]}" "${BUILD[$scale]}") | $vs_ent |"
 }
 
-declare -A BUILD HUGO BUILD_CPU HUGO_CPU RSS HRSS CHECK TOUCH TOUCH_FRONT
+declare -A BUILD HUGO EMPTY HUGO_EMPTY BUILD_CPU HUGO_CPU RSS HRSS CHECK TOUCH TOUCH_FRONT
 ROWS=$WORK/rows.md
 : >"$ROWS"
 for scale in $SCALES; do
@@ -108,18 +131,16 @@ for scale in $SCALES; do
   $P_CMD >/dev/null 2>&1
   $H_CMD >/dev/null 2>&1
 
-  : >"$WORK/p.wall"; : >"$WORK/h.wall"; : >"$WORK/p.cpu"; : >"$WORK/h.cpu"
-  for ((r = 1; r <= RUNS; r++)); do
-    echo "[$scale] build round $r/$RUNS" >&2
-    if ((r % 2)); then first=$P_CMD; second=$H_CMD; else first=$H_CMD; second=$P_CMD; fi
-    hyperfine -N --runs 1 --style none --export-csv "$WORK/round.csv" "$first" "$second" >/dev/null
-    # command,mean,stddev,median,user,system,min,max
-    awk -F, -v p="$P_CMD" -v d="$WORK" 'NR > 1 {
-        f = ($1 == p) ? "p" : "h";
-        print $4 >> (d "/" f ".wall"); print $5 + $6 >> (d "/" f ".cpu") }' "$WORK/round.csv"
-  done
+  alternate "$P_CMD" "$H_CMD" "build over the previous output,"
   BUILD[$scale]=$(median <"$WORK/p.wall"); HUGO[$scale]=$(median <"$WORK/h.wall")
   BUILD_CPU[$scale]=$(median <"$WORK/p.cpu"); HUGO_CPU[$scale]=$(median <"$WORK/h.cpu")
+
+  # Every round into its own new folder: removing one just before would time ext4's
+  # allocation of inodes next to thousands just freed, which neither tool meets on a checkout.
+  mkdir "$WORK/fresh"
+  alternate "$PLANSITE build --quiet $plan -o $WORK/fresh/pROUND" "hugo --quiet -s $hsrc -d $WORK/fresh/hROUND" "build into an empty folder,"
+  EMPTY[$scale]=$(median <"$WORK/p.wall"); HUGO_EMPTY[$scale]=$(median <"$WORK/h.wall")
+  rm -rf "$WORK/fresh"
 
   : >"$WORK/p.rss"; : >"$WORK/h.rss"
   for ((r = 1; r <= MEM_RUNS; r++)); do
