@@ -93,8 +93,10 @@ serve_rebuild_ms() {
     if [ "$where" = body ]; then
       echo "<!-- bench edit $r -->" >>"$file"
     else
+      # written outside the plan (so serve never sees a half-written or extra file) and renamed
+      # over the original, as editors save atomically
       { head -n 1 "$file"; echo "# bench edit $r"; tail -n +2 "$file"; } >"$WORK/edited"
-      cat "$WORK/edited" >"$file"   # rewritten in place, as an editor saves
+      mv "$WORK/edited" "$file"
     fi
     for _ in $(seq 1 600); do [ "$(grep -c "^rebuilt in" "$log")" -ge "$r" ] && break; sleep 0.1; done
   done

@@ -150,6 +150,8 @@ fn build_once(plan_dir: &Path, out: &Path, ph: &mut Phases) -> usize {
 /// that remembers each file's parse (and, after a body edit, the rules and analysis), and make
 /// the live site (as `serve::build::build_in_memory` does, in parts). Prints the median of each
 /// part; the old site is dropped outside the timings, as serve frees it on a thread of its own.
+/// Serve also turns the diagnostics into the problems it shows (none on a clean plan), so its
+/// log can read a little higher.
 fn rebuilds(plan_dir: &Path, edits: usize) {
     let copy = std::env::temp_dir().join(format!("plansite-rebuild-{}", std::process::id()));
     copy_dir(plan_dir, &copy);

@@ -36,9 +36,11 @@ pub struct Checker {
     /// The plan-file → page table and the set of existing files the bodies were checked against.
     tables: Option<Tables>,
     /// The last rules and analysis, kept only while each parse gives the same model but for
-    /// bodies; and `plan.toml`'s text at the last parse.
+    /// bodies; and, at the last parse, `plan.toml`'s text and the path of every source in
+    /// order (a file's id is its place in that list, stray and empty files included).
     findings: Option<ModelFindings>,
     settings_text: Option<String>,
+    source_paths: Vec<String>,
     reused: Reused,
 }
 
@@ -105,7 +107,8 @@ impl Stages for Checker {
         let settings_text = settings_text(loaded);
         let same_table = settings_text.is_some()
             && settings_text == self.settings_text.as_deref()
-            && old.len() + 1 == loaded.files.len();
+            && old.len() + 1 == loaded.files.len()
+            && same_sources(loaded, &self.source_paths);
         let model_changed = AtomicBool::new(!same_table);
         let out = parse::parse_with(loaded, |id, kind, settings| {
             let path = loaded.sources.path(id);
@@ -130,6 +133,9 @@ impl Stages for Checker {
             self.findings = None;
         }
         self.settings_text = settings_text.map(str::to_string);
+        if !same_table {
+            self.source_paths = loaded.sources.iter().map(|(_, f)| f.path.clone()).collect();
+        }
         let fresh = fresh.into_inner().unwrap_or_else(|e| e.into_inner());
         self.reused.parsed = loaded.files.len().saturating_sub(1);
         self.reused.files = self.reused.parsed.saturating_sub(fresh.len());
@@ -171,6 +177,16 @@ impl Stages for Checker {
     fn remember_findings(&mut self, found: &ModelFindings) {
         self.findings = Some(found.clone());
     }
+}
+
+/// Whether the plan's sources are those of `paths`, in the same order, so that every file id
+/// (diagnostics kept from the last run carry them) still names the same file.
+fn same_sources(loaded: &Loaded, paths: &[String]) -> bool {
+    loaded
+        .sources
+        .iter()
+        .map(|(_, f)| f.path.as_str())
+        .eq(paths.iter().map(String::as_str))
 }
 
 /// The text of `plan.toml`, when the plan has one.

@@ -184,3 +184,68 @@ fn findings_are_never_older_than_the_last_model() {
     assert_same(&mut checker, &files, "the budget changed back");
     assert!(!checker.reused().findings, "{:?}", checker.reused());
 }
+
+/// One named change to a plan's files.
+type Change = fn(&mut Files);
+
+/// Every way a file's bytes or place can change outside a Markdown body runs the rules and the
+/// analysis again: `plan.toml` alone (settings the reader does not use), the front matter's
+/// place (a byte-order mark, the opening fence), and a stray file that shifts every later
+/// file's id, even where no later file is a plan file.
+#[test]
+fn findings_are_dropped_for_every_change_outside_a_body() {
+    let mut files = example_plan();
+    let mut checker = Checker::new();
+    let crm = "departments/sales/initiatives/crm-rollout.md";
+    assert_same(&mut checker, &files, "the first run");
+
+    let steps: [(&str, Change); 4] = [
+        ("as_of moved in plan.toml", |f| {
+            edit(f, "plan.toml", |t| {
+                t.replace("as_of = 2026-09-30", "as_of = 2026-12-31")
+            })
+        }),
+        ("a byte-order mark before the front matter", |f| {
+            edit(f, "departments/sales/initiatives/crm-rollout.md", |t| {
+                format!("\u{feff}{t}")
+            })
+        }),
+        ("trailing spaces after the opening fence", |f| {
+            edit(f, "departments/sales/initiatives/crm-rollout.md", |t| {
+                t.trim_start_matches('\u{feff}')
+                    .replacen("+++\n", "+++  \n", 1)
+            })
+        }),
+        ("a stray file before plan.toml", |f| {
+            f.insert("plan.md".into(), b"notes".to_vec());
+        }),
+    ];
+    for (step, change) in steps {
+        change(&mut files);
+        assert_same(&mut checker, &files, step);
+        assert!(
+            !checker.reused().findings,
+            "after {step}: {:?}",
+            checker.reused()
+        );
+        edit(&mut files, crm, |t| t + "\nMore prose.\n");
+        assert_same(&mut checker, &files, &format!("a body edit after {step}"));
+        assert!(
+            checker.reused().findings,
+            "after {step}: {:?}",
+            checker.reused()
+        );
+    }
+
+    // With no plan file sorting after plan.toml, only plan.toml's own id moves.
+    files.retain(|path, _| path.as_str() < "plan.toml");
+    files.remove("plan.md");
+    files.insert("plan.toml".into(), example_plan()["plan.toml"].clone());
+    assert_same(&mut checker, &files, "a plan with nothing after plan.toml");
+    files.insert("plan.md".into(), b"notes".to_vec());
+    assert_same(&mut checker, &files, "a stray plan.md added");
+    assert!(!checker.reused().findings, "{:?}", checker.reused());
+    files.remove("plan.md");
+    assert_same(&mut checker, &files, "the stray plan.md removed");
+    assert!(!checker.reused().findings, "{:?}", checker.reused());
+}
