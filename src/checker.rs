@@ -105,11 +105,13 @@ impl Stages for Checker {
         let old = std::mem::take(&mut self.files);
         let fresh = Mutex::new(HashMap::default());
         let settings_text = settings_text(loaded);
-        let same_table = settings_text.is_some()
+        // What no per-file comparison below sees: plan.toml, the number of plan files, and
+        // every source's place (its id), stray and empty files included.
+        let unchanged_outside_files = settings_text.is_some()
             && settings_text == self.settings_text.as_deref()
             && old.len() + 1 == loaded.files.len()
             && same_sources(loaded, &self.source_paths);
-        let model_changed = AtomicBool::new(!same_table);
+        let model_changed = AtomicBool::new(!unchanged_outside_files);
         let out = parse::parse_with(loaded, |id, kind, settings| {
             let path = loaded.sources.path(id);
             let text = loaded.sources.text(id);
@@ -133,7 +135,7 @@ impl Stages for Checker {
             self.findings = None;
         }
         self.settings_text = settings_text.map(str::to_string);
-        if !same_table {
+        if !unchanged_outside_files {
             self.source_paths = loaded.sources.iter().map(|(_, f)| f.path.clone()).collect();
         }
         let fresh = fresh.into_inner().unwrap_or_else(|e| e.into_inner());
