@@ -101,6 +101,12 @@ serve_rebuild_ms() {
     for _ in $(seq 1 600); do [ "$(grep -c "^rebuilt in" "$log")" -ge "$r" ] && break; sleep 0.1; done
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true
+  local kept; kept=$(grep -c "^rebuilt in.*prose only" "$log" || true)
+  if [ "$where" = body ] && [ "$kept" -ne "$TOUCH_RUNS" ]; then
+    echo "warning: only $kept of $TOUCH_RUNS body edits kept the rules and analysis" >&2
+  elif [ "$where" = front ] && [ "$kept" -ne 0 ]; then
+    echo "warning: $kept front-matter edits kept the rules and analysis" >&2
+  fi
   grep "^rebuilt in" "$log" | sed -E 's/.*build ([0-9]+) ms.*/\1/'
 }
 

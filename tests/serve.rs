@@ -412,6 +412,28 @@ fn an_edit_is_served_and_announced() {
     );
     let log = server.wait_stderr("rebuilt in");
     assert!(log.contains("rebuilt in"), "{log}");
+    assert!(
+        !log.contains("prose only"),
+        "a title is front matter: {log}"
+    );
+
+    // An edit of the body alone: the rules and the analysis are kept, and the log says so.
+    replace_in(
+        &plan.join("strategy.md"),
+        "This plan has one",
+        "This plan has one goal",
+    );
+    events.next();
+    let page = server.wait_page("/strategy.html", |r| {
+        r.text().contains("This plan has one goal")
+    });
+    assert!(
+        page.text().contains("This plan has one goal"),
+        "{}",
+        page.text()
+    );
+    let log = server.wait_stderr("prose only: rules and analysis kept");
+    assert!(log.contains("prose only: rules and analysis kept"), "{log}");
 }
 
 #[test]

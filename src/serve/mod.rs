@@ -227,6 +227,7 @@ fn rebuild(
     let built = build::build_in_memory(plan, checker);
     let build_ms = started.elapsed().as_millis();
     let ok = built.is_ok();
+    let kept = ok && checker.reused().findings;
     match built {
         Ok((site, warnings)) => {
             log.warnings(warnings);
@@ -238,7 +239,7 @@ fn rebuild(
         }
     }
     let total = since.elapsed().as_millis();
-    log.outcome(ok, what, total, build_ms);
+    log.outcome(ok, what, (total, build_ms), kept);
 }
 
 /// What the first build is called in messages.
@@ -273,10 +274,16 @@ impl Log {
         self.warnings.clear();
     }
 
-    fn outcome(&self, ok: bool, what: &str, total_ms: u128, build_ms: u128) {
+    /// `kept`: only Markdown prose changed, so the rules and the analysis were not run again.
+    fn outcome(&self, ok: bool, what: &str, (total_ms, build_ms): (u128, u128), kept: bool) {
         if ok && !self.quiet {
             let verb = if what == FIRST { "built" } else { "rebuilt" };
-            eprintln!("{verb} in {total_ms} ms ({what}; build {build_ms} ms)");
+            let kept = if kept {
+                "; prose only: rules and analysis kept"
+            } else {
+                ""
+            };
+            eprintln!("{verb} in {total_ms} ms ({what}; build {build_ms} ms{kept})");
         } else if !ok {
             eprintln!("build failed in {total_ms} ms ({what}); serving the last good site with the errors on every page");
         }
