@@ -338,6 +338,19 @@ fn atomic_save(path: &Path, text: &str) {
     std::fs::rename(&tmp, path).expect("rename over");
 }
 
+/// Replace `from` with `to` in the plan's strategy.md and wait until its page shows `to`.
+fn edit_strategy_and_see(
+    server: &Server,
+    events: &mut Events,
+    plan: &Path,
+    (from, to): (&str, &str),
+) {
+    replace_in(&plan.join("strategy.md"), from, to);
+    events.next();
+    let page = server.wait_page("/strategy.html", |r| r.text().contains(to));
+    assert!(page.text().contains(to), "{}", page.text());
+}
+
 fn replace_in(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).expect("read");
     assert!(
@@ -396,19 +409,11 @@ fn an_edit_is_served_and_announced() {
         "served pages carry the live-reload script"
     );
     let mut events = server.events();
-    replace_in(
-        &plan.join("strategy.md"),
-        "service people recommend",
-        "answers within the hour",
-    );
-    events.next();
-    let page = server.wait_page("/strategy.html", |r| {
-        r.text().contains("answers within the hour")
-    });
-    assert!(
-        page.text().contains("answers within the hour"),
-        "{}",
-        page.text()
+    edit_strategy_and_see(
+        &server,
+        &mut events,
+        &plan,
+        ("service people recommend", "answers within the hour"),
     );
     let log = server.wait_stderr("rebuilt in");
     assert!(log.contains("rebuilt in"), "{log}");
@@ -418,19 +423,11 @@ fn an_edit_is_served_and_announced() {
     );
 
     // An edit of the body alone: the rules and the analysis are kept, and the log says so.
-    replace_in(
-        &plan.join("strategy.md"),
-        "This plan has one",
-        "This plan has one goal",
-    );
-    events.next();
-    let page = server.wait_page("/strategy.html", |r| {
-        r.text().contains("This plan has one goal")
-    });
-    assert!(
-        page.text().contains("This plan has one goal"),
-        "{}",
-        page.text()
+    edit_strategy_and_see(
+        &server,
+        &mut events,
+        &plan,
+        ("This plan has one", "This plan has one goal"),
     );
     let log = server.wait_stderr("prose only: rules and analysis kept");
     assert!(log.contains("prose only: rules and analysis kept"), "{log}");

@@ -239,7 +239,7 @@ fn rebuild(
         }
     }
     let total = since.elapsed().as_millis();
-    log.outcome(ok, what, (total, build_ms), kept);
+    log.outcome(ok, what, total, build_ms, kept);
 }
 
 /// What the first build is called in messages.
@@ -275,7 +275,7 @@ impl Log {
     }
 
     /// `kept`: only Markdown prose changed, so the rules and the analysis were not run again.
-    fn outcome(&self, ok: bool, what: &str, (total_ms, build_ms): (u128, u128), kept: bool) {
+    fn outcome(&self, ok: bool, what: &str, total_ms: u128, build_ms: u128, kept: bool) {
         if ok && !self.quiet {
             let verb = if what == FIRST { "built" } else { "rebuilt" };
             let kept = if kept {
