@@ -16,7 +16,9 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+use crate::analyze::budget::{Budget, BudgetInputs};
 
 use crate::diag::Diagnostic;
 use crate::load::{split_front_matter, FileId, FileKind, Loaded};
@@ -39,6 +41,9 @@ pub struct Checker {
     /// bodies; and, at the last parse, `plan.toml`'s text and the path of every source in
     /// order (a file's id is its place in that list, stray and empty files included).
     findings: Option<ModelFindings>,
+    /// The last budget made, with what it was made from: valid for any model with equal
+    /// inputs, whatever else changed.
+    budget: Option<(BudgetInputs, Arc<Budget>)>,
     settings_text: Option<String>,
     source_paths: Vec<String>,
     reused: Reused,
@@ -55,6 +60,8 @@ pub struct Reused {
     pub bodies: usize,
     /// Whether the structural rules and the analysis were reused (only Markdown bodies changed).
     pub findings: bool,
+    /// Whether, the rest being made again, the budget was reused (its inputs were unchanged).
+    pub budget: bool,
 }
 
 type Tables = (HashMap<String, String>, HashSet<String>);
@@ -176,8 +183,18 @@ impl Stages for Checker {
         self.findings.clone()
     }
 
-    fn remember_findings(&mut self, found: &ModelFindings) {
+    fn earlier_budget(&mut self, plan: &Plan) -> Option<Arc<Budget>> {
+        let (inputs, budget) = self.budget.as_ref()?;
+        self.reused.budget = inputs.matches(plan);
+        self.reused.budget.then(|| Arc::clone(budget))
+    }
+
+    fn remember_findings(&mut self, plan: &Plan, found: &ModelFindings) {
         self.findings = Some(found.clone());
+        if !self.reused.budget {
+            let budget = Arc::clone(&found.analysis.budget);
+            self.budget = Some((BudgetInputs::of(plan), budget));
+        }
     }
 }
 

@@ -64,7 +64,10 @@ pub(crate) trait Stages: Send {
     /// What the model's rules and analysis found last time, when the `parse` just done gave
     /// the same model apart from Markdown bodies (which neither reads).
     fn earlier_findings(&mut self) -> Option<ModelFindings>;
-    fn remember_findings(&mut self, found: &ModelFindings);
+    /// A budget made earlier from the same [`analyze::budget::BudgetInputs`] as `plan`'s.
+    fn earlier_budget(&mut self, plan: &Plan) -> Option<Arc<analyze::budget::Budget>>;
+    /// Called after the rules and analysis ran on `plan` (not when they were reused).
+    fn remember_findings(&mut self, plan: &Plan, found: &ModelFindings);
 }
 
 /// What the rules and the analysis find in a model: a pure function of the model (not of its
@@ -77,11 +80,15 @@ pub(crate) struct ModelFindings {
 }
 
 impl ModelFindings {
-    fn of(plan: &Plan, sources: &load::Sources) -> ModelFindings {
+    fn of(
+        plan: &Plan,
+        sources: &load::Sources,
+        budget: Option<Arc<analyze::budget::Budget>>,
+    ) -> ModelFindings {
         let (structural, (analysis, derived)) = rayon::join(
             || check::check(plan, sources),
             || {
-                let analysis = analyze::analyze(plan);
+                let analysis = analyze::analyze_with(plan, budget);
                 let derived = analyze::diagnostics::diagnostics(plan, &analysis);
                 (analysis, derived)
             },
@@ -106,7 +113,10 @@ impl Stages for Cold {
     fn earlier_findings(&mut self) -> Option<ModelFindings> {
         None
     }
-    fn remember_findings(&mut self, _: &ModelFindings) {}
+    fn earlier_budget(&mut self, _: &Plan) -> Option<Arc<analyze::budget::Budget>> {
+        None
+    }
+    fn remember_findings(&mut self, _: &Plan, _: &ModelFindings) {}
 }
 
 /// The one definition of checking, shared by `check_loaded` and `Checker`, so a warm check
@@ -120,11 +130,12 @@ pub(crate) fn check_with(loaded: Loaded, stages: &mut impl Stages) -> Project {
         let (found, site) = match stages.earlier_findings() {
             Some(found) => (found, stages.site_diagnostics(plan, &loaded)),
             None => {
+                let budget = stages.earlier_budget(plan);
                 let (found, site) = rayon::join(
-                    || ModelFindings::of(plan, &loaded.sources),
+                    || ModelFindings::of(plan, &loaded.sources, budget),
                     || stages.site_diagnostics(plan, &loaded),
                 );
-                stages.remember_findings(&found);
+                stages.remember_findings(plan, &found);
                 (found, site)
             }
         };

@@ -41,7 +41,8 @@ fn summary(p: &Project) -> String {
     format!("{paths:?}\n{:#?}\n{json}", p.diagnostics)
 }
 
-fn assert_same(checker: &mut Checker, files: &Files, step: &str) {
+/// Check `files` warm and cold, assert the two agree, and return the warm result.
+fn assert_same(checker: &mut Checker, files: &Files, step: &str) -> Project {
     let warm = checker.check(loaded(files));
     let cold = check_loaded(loaded(files));
     assert_eq!(
@@ -52,6 +53,7 @@ fn assert_same(checker: &mut Checker, files: &Files, step: &str) {
         summary(&warm) == summary(&cold),
         "results differ after {step}"
     );
+    warm
 }
 
 fn edit(files: &mut Files, path: &str, f: impl FnOnce(String) -> String) {
@@ -248,4 +250,88 @@ fn findings_are_dropped_for_every_change_outside_a_body() {
     files.remove("plan.md");
     assert_same(&mut checker, &files, "the stray plan.md removed");
     assert!(!checker.reused().findings, "{:?}", checker.reused());
+}
+
+/// Between rebuilds that run the analysis again, the budget is kept while what it is made from
+/// (budget lines, caps, the department tree, initiatives' envelopes, the status date and
+/// currency) is unchanged, and made again after any change of it; either way the result is a
+/// cold run's.
+#[test]
+fn the_budget_is_kept_while_its_inputs_are_unchanged() {
+    const CRM: &str = "departments/sales/initiatives/crm-rollout.md";
+    const SALES: &str = "departments/sales/budget.toml";
+    let mut files = example_plan();
+    let mut checker = Checker::new();
+    assert_same(&mut checker, &files, "the first run");
+
+    let steps: [(&str, Change, bool); 9] = [
+        (
+            "an initiative's title",
+            |f| edit(f, CRM, |t| t.replace("CRM rollout", "CRM roll-out")),
+            true,
+        ),
+        (
+            "a line inserted in its front matter",
+            |f| edit(f, CRM, |t| t.replacen("+++\n", "+++\n# moved down\n", 1)),
+            true,
+        ),
+        (
+            "an initiative's envelope",
+            |f| edit(f, CRM, |t| t.replace("385000.00", "395000.00")),
+            false,
+        ),
+        (
+            "a budget line's amount",
+            |f| {
+                edit(f, SALES, |t| {
+                    t.replacen("planned = 1380000", "planned = 1380001", 1)
+                })
+            },
+            false,
+        ),
+        (
+            "a comment at the end of a budget file",
+            |f| edit(f, SALES, |t| format!("{t}\n# reviewed\n")),
+            true,
+        ),
+        (
+            "a cap's amount",
+            |f| {
+                edit(f, SALES, |t| {
+                    t.replace("\"FY2027\" = 9500000", "\"FY2027\" = 9600000")
+                })
+            },
+            false,
+        ),
+        (
+            "a cap added",
+            |f| edit(f, SALES, |t| format!("{t}\"FY2028\" = 9000000\n")),
+            false,
+        ),
+        (
+            "a department moved to the top of the tree",
+            |f| {
+                edit(f, "departments/data/department.md", |t| {
+                    t.replace("parent = \"technology\"\n", "")
+                })
+            },
+            false,
+        ),
+        (
+            "the status date",
+            |f| {
+                edit(f, "plan.toml", |t| {
+                    t.replace("as_of = 2026-09-30", "as_of = 2026-12-31")
+                })
+            },
+            false,
+        ),
+    ];
+    for (step, change, kept) in steps {
+        change(&mut files);
+        let project = assert_same(&mut checker, &files, step);
+        assert!(!project.has_errors(), "{step}: {:#?}", project.diagnostics);
+        let r = checker.reused();
+        assert!(!r.findings && r.budget == kept, "after {step}: {r:?}");
+    }
 }

@@ -421,6 +421,10 @@ fn an_edit_is_served_and_announced() {
         !log.contains("prose only"),
         "a title is front matter: {log}"
     );
+    assert!(
+        log.contains("; budget kept)"),
+        "the budget does not read a title: {log}"
+    );
 
     // An edit of the body alone: the rules and the analysis are kept, and the log says so.
     edit_strategy_and_see(

@@ -10,7 +10,9 @@ use rayon::prelude::*;
 
 use super::ser;
 use crate::model::period::{fiscal_year, fiscal_year_of};
-use crate::model::{BudgetLine, Date, DeptIx, InitiativeIx, Money, Month, Period, Plan};
+use crate::model::{
+    BudgetCap, BudgetLine, Date, Department, DeptIx, InitiativeIx, Money, Month, Period, Plan,
+};
 
 /// Planned, forecast and actual of some budget lines, with their variances.
 ///
@@ -328,6 +330,65 @@ fn quarter_axis(lines: &[LineFigures], fys: u32) -> Vec<Month> {
         .collect()
 }
 
+/// Everything [`budget`] reads from a plan, so that `serve` can keep a budget across edits that
+/// leave these unchanged (most edits: a status, a title, a KPI reading) instead of spreading
+/// every line again. Compared in full, with no hashing, so a kept budget is exactly the one a
+/// fresh run would make. Keep it in step with what `budget` and its helpers read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BudgetInputs {
+    lines: Vec<BudgetLine>,
+    caps: Vec<BudgetCap>,
+    /// Each department's parent and children: the tree the subtree totals are summed over.
+    tree: Vec<(Option<DeptIx>, Vec<DeptIx>)>,
+    /// Each initiative's envelope (`budget`), by `InitiativeIx`.
+    envelopes: Vec<Option<Money>>,
+    as_of: Date,
+    minor_units: u32,
+    fiscal_year_start: u32,
+}
+
+impl BudgetInputs {
+    pub fn of(plan: &Plan) -> BudgetInputs {
+        BudgetInputs {
+            lines: plan.budget_lines.clone(),
+            caps: plan.caps.clone(),
+            tree: tree(plan).collect(),
+            envelopes: envelope_amounts(plan).collect(),
+            as_of: plan.settings.as_of,
+            minor_units: plan.settings.currency.minor_units,
+            fiscal_year_start: plan.settings.fiscal_year_start,
+        }
+    }
+
+    /// Whether `plan` has these inputs; cheaper than building its own and comparing.
+    pub fn matches(&self, plan: &Plan) -> bool {
+        let s = &plan.settings;
+        self.as_of == s.as_of
+            && self.minor_units == s.currency.minor_units
+            && self.fiscal_year_start == s.fiscal_year_start
+            && self.lines == plan.budget_lines
+            && self.caps == plan.caps
+            && plan.departments.len() == self.tree.len()
+            && (plan.departments.iter().zip(&self.tree))
+                .all(|(d, (parent, children))| parent_of(d) == *parent && d.children == *children)
+            && envelope_amounts(plan).eq(self.envelopes.iter().copied())
+    }
+}
+
+fn tree(plan: &Plan) -> impl Iterator<Item = (Option<DeptIx>, Vec<DeptIx>)> + '_ {
+    plan.departments
+        .iter()
+        .map(|d| (parent_of(d), d.children.clone()))
+}
+
+fn parent_of(d: &Department) -> Option<DeptIx> {
+    d.parent.as_ref().map(|r| r.to)
+}
+
+fn envelope_amounts(plan: &Plan) -> impl Iterator<Item = Option<Money>> + '_ {
+    plan.initiatives.iter().map(|i| i.budget)
+}
+
 /// Compute every budget figure.
 pub fn budget(plan: &Plan) -> Budget {
     let as_of = plan.settings.as_of;
@@ -525,6 +586,42 @@ mod tests {
 
     fn ix(p: &Plan, id: &str) -> usize {
         p.index.departments[id].ix()
+    }
+
+    /// Each input, changed alone, makes `matches` tell the plans apart, and gives another
+    /// budget: none of them may be left out. (Envelopes: tests/checker.rs.)
+    #[test]
+    fn inputs_tell_apart_every_change_the_budget_depends_on() {
+        let p = fixture();
+        let inputs = BudgetInputs::of(&p);
+        assert!(inputs.matches(&p));
+        let json = |p: &Plan| serde_json::to_string(&budget(p)).unwrap();
+        let before = json(&p);
+        type Change = fn(&mut Plan);
+        let changes: [(&str, Change); 6] = [
+            ("the status date", |p| {
+                // FY2027 has then ended: its forecast defaults to its actual.
+                p.settings.as_of = "2027-06-30".parse().unwrap()
+            }),
+            ("the minor units", |p| p.settings.currency.minor_units = 0),
+            ("the fiscal year start", |p| {
+                p.settings.fiscal_year_start = 1
+            }),
+            ("a line's amount", |p| p.budget_lines[0].planned = m("999")),
+            ("a cap's amount", |p| p.caps[0].amount = m("1")),
+            ("a department moved to the top", |p| {
+                let east = DeptIx::from(ix(p, "ops-east"));
+                p.departments[east.ix()].parent = None;
+                let ops = ix(p, "ops");
+                p.departments[ops].children.retain(|&c| c != east);
+            }),
+        ];
+        for (what, change) in changes {
+            let mut q = fixture();
+            change(&mut q);
+            assert!(!inputs.matches(&q), "{what}");
+            assert!(json(&q) != before, "{what} changes the budget");
+        }
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub(crate) mod ser;
 #[cfg(test)]
 pub(crate) mod testutil;
 
+use std::sync::Arc;
+
 use crate::model::{Date, Plan};
 
 /// Every derived figure of a plan.
@@ -35,7 +37,8 @@ pub struct Analysis {
     /// The status date every figure is computed at.
     #[serde(serialize_with = "ser::date")]
     pub as_of: Date,
-    pub budget: budget::Budget,
+    /// Shared, so that `serve` can keep it across edits that leave its inputs unchanged.
+    pub budget: Arc<budget::Budget>,
     /// By `KpiIx`.
     pub kpis: Vec<kpi::KpiFigures>,
     /// By `InitiativeIx`.
@@ -52,10 +55,16 @@ pub struct Analysis {
 /// Compute every derived figure of `plan`. The independent parts run in parallel; the result
 /// does not depend on scheduling.
 pub fn analyze(plan: &Plan) -> Analysis {
+    analyze_with(plan, None)
+}
+
+/// [`analyze`], with the budget given when the caller knows it already: one made from equal
+/// [`budget::BudgetInputs`].
+pub fn analyze_with(plan: &Plan, budget: Option<Arc<budget::Budget>>) -> Analysis {
     let ((budget, kpis), (initiatives, load)) = rayon::join(
         || {
             rayon::join(
-                || budget::budget(plan),
+                || budget.unwrap_or_else(|| Arc::new(budget::budget(plan))),
                 || kpi::kpis(plan, &checkin_dates(plan)),
             )
         },

@@ -289,7 +289,7 @@ pub struct Objective {
     pub restricted: bool,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct BudgetLine {
     pub department: DeptIx,
     pub category: String,
@@ -304,7 +304,7 @@ pub struct BudgetLine {
     pub restricted: bool,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct BudgetCap {
     pub department: DeptIx,
     pub period: Period,

@@ -227,7 +227,7 @@ fn rebuild(
     let built = build::build_in_memory(plan, checker);
     let build_ms = started.elapsed().as_millis();
     let ok = built.is_ok();
-    let kept = ok && checker.reused().findings;
+    let kept = if ok { kept(checker.reused()) } else { "" };
     match built {
         Ok((site, warnings)) => {
             log.warnings(warnings);
@@ -240,6 +240,19 @@ fn rebuild(
     }
     let total = since.elapsed().as_millis();
     log.outcome(ok, what, total, build_ms, kept);
+}
+
+/// What the checker reused, as the log says it: when only Markdown prose changed, the rules
+/// and the whole analysis; else, when no budget line, cap, department tree, envelope or status
+/// date changed, the budget.
+fn kept(r: crate::checker::Reused) -> &'static str {
+    if r.findings {
+        "; prose only: rules and analysis kept"
+    } else if r.budget {
+        "; budget kept"
+    } else {
+        ""
+    }
 }
 
 /// What the first build is called in messages.
@@ -274,15 +287,10 @@ impl Log {
         self.warnings.clear();
     }
 
-    /// `kept`: only Markdown prose changed, so the rules and the analysis were not run again.
-    fn outcome(&self, ok: bool, what: &str, total_ms: u128, build_ms: u128, kept: bool) {
+    /// `kept`: what was not made again, from [`kept`].
+    fn outcome(&self, ok: bool, what: &str, total_ms: u128, build_ms: u128, kept: &str) {
         if ok && !self.quiet {
             let verb = if what == FIRST { "built" } else { "rebuilt" };
-            let kept = if kept {
-                "; prose only: rules and analysis kept"
-            } else {
-                ""
-            };
             eprintln!("{verb} in {total_ms} ms ({what}; build {build_ms} ms{kept})");
         } else if !ok {
             eprintln!("build failed in {total_ms} ms ({what}); serving the last good site with the errors on every page");
