@@ -10,7 +10,9 @@
 //! - the structural rules and the analysis, valid while every file is the same but for the
 //!   Markdown after its front matter (the edit of prose that writing a plan mostly is): the
 //!   model then differs only in bodies, which neither reads, and the rules point only into
-//!   front matter and TOML files, unchanged byte for byte.
+//!   front matter and TOML files, unchanged byte for byte;
+//! - when those run again, the budget, valid for any model whose `BudgetInputs` (everything
+//!   the budget is made from) compare equal to those it was made from.
 //!
 //! Assembling the model and resolving references run again on every call.
 
@@ -19,7 +21,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::analyze::budget::{Budget, BudgetInputs};
-
 use crate::diag::Diagnostic;
 use crate::load::{split_front_matter, FileId, FileKind, Loaded};
 use crate::model::{Body, Plan, Settings};
@@ -191,9 +192,9 @@ impl Stages for Checker {
 
     fn remember_findings(&mut self, plan: &Plan, found: &ModelFindings) {
         self.findings = Some(found.clone());
-        if !self.reused.budget {
-            let budget = Arc::clone(&found.analysis.budget);
-            self.budget = Some((BudgetInputs::of(plan), budget));
+        let budget = &found.analysis.budget;
+        if !matches!(&self.budget, Some((_, kept)) if Arc::ptr_eq(kept, budget)) {
+            self.budget = Some((BudgetInputs::of(plan), Arc::clone(budget)));
         }
     }
 }

@@ -264,7 +264,7 @@ fn the_budget_is_kept_while_its_inputs_are_unchanged() {
     let mut checker = Checker::new();
     assert_same(&mut checker, &files, "the first run");
 
-    let steps: [(&str, Change, bool); 9] = [
+    let steps: [(&str, Change, bool); 11] = [
         (
             "an initiative's title",
             |f| edit(f, CRM, |t| t.replace("CRM rollout", "CRM roll-out")),
@@ -323,6 +323,26 @@ fn the_budget_is_kept_while_its_inputs_are_unchanged() {
                 edit(f, "plan.toml", |t| {
                     t.replace("as_of = 2026-09-30", "as_of = 2026-12-31")
                 })
+            },
+            false,
+        ),
+        (
+            "a department added after the others",
+            |f| {
+                f.insert(
+                    "departments/zz/department.md".into(),
+                    b"+++\nname = \"ZZ\"\n+++\n".to_vec(),
+                );
+            },
+            false,
+        ),
+        (
+            "an initiative added after the others",
+            |f| {
+                f.insert(
+                    "departments/zz/initiatives/zz-new.md".into(),
+                    b"+++\ntitle = \"New\"\nowner = \"thomas-muller\"\nstart = 2026-04-01\nend = 2026-12-15\n+++\n".to_vec(),
+                );
             },
             false,
         ),

@@ -334,11 +334,19 @@ fn quarter_axis(lines: &[LineFigures], fys: u32) -> Vec<Month> {
 /// leave these unchanged (most edits: a status, a title, a KPI reading) instead of spreading
 /// every line again. Compared in full, with no hashing, so a kept budget is exactly the one a
 /// fresh run would make. Keep it in step with what `budget` and its helpers read.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BudgetInputs {
+///
+/// Lines are compared whole, with fields `budget` does not read (`item`, `restricted`, their
+/// places in their files): an edit of those, or one that moves the lines in their file, makes
+/// the budget again, which costs time but never a wrong figure. Amounts compare as numbers
+/// (`1.0 == 1.00`); no figure shows how an amount was written (the JSON drops trailing zeros,
+/// pages round to the currency's minor units).
+#[derive(Clone, Debug)]
+pub(crate) struct BudgetInputs {
     lines: Vec<BudgetLine>,
     caps: Vec<BudgetCap>,
-    /// Each department's parent and children: the tree the subtree totals are summed over.
+    /// Each department's parent and children: the tree the subtree totals are summed over
+    /// (`roots` reads the parents, the sums the children; the model derives the second from the
+    /// first, but both are compared because both are read).
     tree: Vec<(Option<DeptIx>, Vec<DeptIx>)>,
     /// Each initiative's envelope (`budget`), by `InitiativeIx`.
     envelopes: Vec<Option<Money>>,
@@ -588,16 +596,21 @@ mod tests {
         p.index.departments[id].ix()
     }
 
+    type Change = fn(&mut Plan);
+
+    fn json(p: &Plan) -> String {
+        serde_json::to_string(&budget(p)).unwrap()
+    }
+
     /// Each input, changed alone, makes `matches` tell the plans apart, and gives another
-    /// budget: none of them may be left out. (Envelopes: tests/checker.rs.)
+    /// budget: none of them may be left out. (Envelopes, and departments and initiatives
+    /// added: tests/checker.rs.)
     #[test]
     fn inputs_tell_apart_every_change_the_budget_depends_on() {
         let p = fixture();
         let inputs = BudgetInputs::of(&p);
         assert!(inputs.matches(&p));
-        let json = |p: &Plan| serde_json::to_string(&budget(p)).unwrap();
         let before = json(&p);
-        type Change = fn(&mut Plan);
         let changes: [(&str, Change); 6] = [
             ("the status date", |p| {
                 // FY2027 has then ended: its forecast defaults to its actual.
@@ -621,6 +634,46 @@ mod tests {
             change(&mut q);
             assert!(!inputs.matches(&q), "{what}");
             assert!(json(&q) != before, "{what} changes the budget");
+        }
+    }
+
+    /// The other way round: changes outside the inputs leave `matches` true and the budget as
+    /// it was, so a budget that came to read more of the plan than its inputs hold fails here.
+    #[test]
+    fn changes_outside_the_inputs_keep_the_budget() {
+        let p = fixture();
+        let inputs = BudgetInputs::of(&p);
+        let before = json(&p);
+        let changes: [(&str, Change); 5] = [
+            ("the plan's title and organization", |p| {
+                p.settings.title = "Other".into();
+                p.settings.organization = "Other".into();
+            }),
+            ("the horizon", |p| {
+                p.settings.horizon_start = 2020;
+                p.settings.horizon_end = 2040;
+            }),
+            ("the currency's code and the language", |p| {
+                p.settings.currency.code = "USD".into();
+                p.settings.language = crate::model::Language::De;
+            }),
+            ("a department's name, mission and restriction", |p| {
+                p.departments[0].name = "Other".into();
+                p.departments[0].mission = Some("Other".into());
+                p.departments[0].restricted = true;
+            }),
+            ("the people", |p| {
+                for person in &mut p.people {
+                    person.capacity = 0.5;
+                    person.name = "Other".into();
+                }
+            }),
+        ];
+        for (what, change) in changes {
+            let mut q = fixture();
+            change(&mut q);
+            assert!(inputs.matches(&q), "{what}");
+            assert!(json(&q) == before, "{what} leaves the budget as it was");
         }
     }
 

@@ -60,7 +60,7 @@ pub fn analyze(plan: &Plan) -> Analysis {
 
 /// [`analyze`], with the budget given when the caller knows it already: one made from equal
 /// [`budget::BudgetInputs`].
-pub fn analyze_with(plan: &Plan, budget: Option<Arc<budget::Budget>>) -> Analysis {
+pub(crate) fn analyze_with(plan: &Plan, budget: Option<Arc<budget::Budget>>) -> Analysis {
     let ((budget, kpis), (initiatives, load)) = rayon::join(
         || {
             rayon::join(

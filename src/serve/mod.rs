@@ -227,7 +227,7 @@ fn rebuild(
     let built = build::build_in_memory(plan, checker);
     let build_ms = started.elapsed().as_millis();
     let ok = built.is_ok();
-    let kept = if ok { kept(checker.reused()) } else { "" };
+    let kept = if ok { reuse_note(checker.reused()) } else { "" };
     match built {
         Ok((site, warnings)) => {
             log.warnings(warnings);
@@ -245,7 +245,7 @@ fn rebuild(
 /// What the checker reused, as the log says it: when only Markdown prose changed, the rules
 /// and the whole analysis; else, when no budget line, cap, department tree, envelope or status
 /// date changed, the budget.
-fn kept(r: crate::checker::Reused) -> &'static str {
+fn reuse_note(r: crate::checker::Reused) -> &'static str {
     if r.findings {
         "; prose only: rules and analysis kept"
     } else if r.budget {
@@ -287,7 +287,7 @@ impl Log {
         self.warnings.clear();
     }
 
-    /// `kept`: what was not made again, from [`kept`].
+    /// `kept`: what was not made again, from [`reuse_note`].
     fn outcome(&self, ok: bool, what: &str, total_ms: u128, build_ms: u128, kept: &str) {
         if ok && !self.quiet {
             let verb = if what == FIRST { "built" } else { "rebuilt" };
