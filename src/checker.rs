@@ -39,14 +39,16 @@ pub struct Checker {
     /// The plan-file → page table and the set of existing files the bodies were checked against.
     tables: Option<Tables>,
     /// The last rules and analysis, kept only while each parse gives the same model but for
-    /// bodies; and, at the last parse, `plan.toml`'s text and the path of every source in
-    /// order (a file's id is its place in that list, stray and empty files included).
+    /// bodies.
     findings: Option<ModelFindings>,
+    /// At the last parse, `plan.toml`'s text and the path of every source in order (a file's
+    /// id is its place in that list, stray and empty files included): what `findings` also
+    /// depends on and no per-file comparison sees.
+    settings_text: Option<String>,
+    source_paths: Vec<String>,
     /// The last budget made, with what it was made from: valid for any model with equal
     /// inputs, whatever else changed.
     budget: Option<(BudgetInputs, Arc<Budget>)>,
-    settings_text: Option<String>,
-    source_paths: Vec<String>,
     reused: Reused,
 }
 

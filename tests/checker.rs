@@ -8,6 +8,9 @@ use plansite::{check_loaded, load, Checker, Project};
 
 type Files = BTreeMap<String, Vec<u8>>;
 
+/// The initiative most steps edit.
+const CRM: &str = "departments/sales/initiatives/crm-rollout.md";
+
 fn example_plan() -> Files {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-plan");
     let mut files = Files::new();
@@ -70,7 +73,6 @@ fn rename(files: &mut Files, from: &str, to: &str) {
 fn warm_checks_equal_cold_ones_through_edits() {
     let mut files = example_plan();
     let mut checker = Checker::new();
-    let crm = "departments/sales/initiatives/crm-rollout.md";
     assert_same(&mut checker, &files, "the first run");
     assert_same(&mut checker, &files, "a run with no change");
     let r = checker.reused();
@@ -84,7 +86,7 @@ fn warm_checks_equal_cold_ones_through_edits() {
     );
     assert!(r.findings, "rules and analysis reused: {r:?}");
 
-    edit(&mut files, crm, |t| {
+    edit(&mut files, CRM, |t| {
         t + "\nSee [the missing page](nowhere.md).\n"
     });
     assert_same(&mut checker, &files, "a broken link added to a body");
@@ -104,7 +106,7 @@ fn warm_checks_equal_cold_ones_through_edits() {
         "a body edit keeps the rules and analysis: {r:?}"
     );
 
-    edit(&mut files, crm, |t| {
+    edit(&mut files, CRM, |t| {
         t.replacen("+++\n", "+++\nunknown_field = 1\n", 1)
     });
     assert_same(&mut checker, &files, "an unknown front-matter field");
@@ -115,7 +117,7 @@ fn warm_checks_equal_cold_ones_through_edits() {
 
     rename(
         &mut files,
-        crm,
+        CRM,
         "departments/sales/initiatives/crm-renamed.md",
     );
     assert_same(
@@ -159,12 +161,11 @@ fn warm_checks_equal_cold_ones_through_edits() {
 fn findings_are_never_older_than_the_last_model() {
     let mut files = example_plan();
     let mut checker = Checker::new();
-    let crm = "departments/sales/initiatives/crm-rollout.md";
     let settings = files["plan.toml"].clone();
     assert_same(&mut checker, &files, "the first run");
 
     files.remove("plan.toml");
-    edit(&mut files, crm, |t| {
+    edit(&mut files, CRM, |t| {
         t.replace("budget = \"385000.00\"", "budget = \"9385000.00\"")
     });
     assert_same(&mut checker, &files, "plan.toml gone and a budget changed");
@@ -176,11 +177,11 @@ fn findings_are_never_older_than_the_last_model() {
         "no findings from before the budget change"
     );
 
-    edit(&mut files, crm, |t| t + "\nOne more line of prose.\n");
+    edit(&mut files, CRM, |t| t + "\nOne more line of prose.\n");
     assert_same(&mut checker, &files, "then a body edit");
     assert!(checker.reused().findings, "{:?}", checker.reused());
 
-    edit(&mut files, crm, |t| {
+    edit(&mut files, CRM, |t| {
         t.replace("budget = \"9385000.00\"", "budget = \"385000.00\"")
     });
     assert_same(&mut checker, &files, "the budget changed back");
@@ -198,7 +199,6 @@ type Change = fn(&mut Files);
 fn findings_are_dropped_for_every_change_outside_a_body() {
     let mut files = example_plan();
     let mut checker = Checker::new();
-    let crm = "departments/sales/initiatives/crm-rollout.md";
     assert_same(&mut checker, &files, "the first run");
 
     let steps: [(&str, Change); 4] = [
@@ -208,12 +208,10 @@ fn findings_are_dropped_for_every_change_outside_a_body() {
             })
         }),
         ("a byte-order mark before the front matter", |f| {
-            edit(f, "departments/sales/initiatives/crm-rollout.md", |t| {
-                format!("\u{feff}{t}")
-            })
+            edit(f, CRM, |t| format!("\u{feff}{t}"))
         }),
         ("trailing spaces after the opening fence", |f| {
-            edit(f, "departments/sales/initiatives/crm-rollout.md", |t| {
+            edit(f, CRM, |t| {
                 t.trim_start_matches('\u{feff}')
                     .replacen("+++\n", "+++  \n", 1)
             })
@@ -230,7 +228,7 @@ fn findings_are_dropped_for_every_change_outside_a_body() {
             "after {step}: {:?}",
             checker.reused()
         );
-        edit(&mut files, crm, |t| t + "\nMore prose.\n");
+        edit(&mut files, CRM, |t| t + "\nMore prose.\n");
         assert_same(&mut checker, &files, &format!("a body edit after {step}"));
         assert!(
             checker.reused().findings,
@@ -258,7 +256,6 @@ fn findings_are_dropped_for_every_change_outside_a_body() {
 /// cold run's.
 #[test]
 fn the_budget_is_kept_while_its_inputs_are_unchanged() {
-    const CRM: &str = "departments/sales/initiatives/crm-rollout.md";
     const SALES: &str = "departments/sales/budget.toml";
     let mut files = example_plan();
     let mut checker = Checker::new();
