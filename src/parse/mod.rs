@@ -72,7 +72,7 @@ pub(crate) fn parse_with(
         .filter(|(_, k)| *k != FileKind::PlanToml)
         .map(|(id, kind)| per_file(*id, kind, &settings))
         .collect();
-    let mut fragments = Vec::new();
+    let mut fragments = Vec::with_capacity(results.len());
     for (d, f) in results {
         diags.extend(d);
         fragments.extend(f);
@@ -98,6 +98,16 @@ pub struct Parts {
 
 fn fragments_into(fragments: Vec<Fragment>) -> Parts {
     let mut p = Parts::default();
+    // The two lists with one entry per file, presized: an initiative is hundreds of bytes, and
+    // growing the list copies all of them each time (serve assembles the model on every edit).
+    let initiatives = fragments
+        .iter()
+        .filter(|f| matches!(f, Fragment::Initiative(..)));
+    p.initiatives.reserve(initiatives.count());
+    let checkins = fragments
+        .iter()
+        .filter(|f| matches!(f, Fragment::CheckIn(..)));
+    p.checkins.reserve(checkins.count());
     for f in fragments {
         match f {
             Fragment::Strategy(s) => p.strategy = Some(s),
