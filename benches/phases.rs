@@ -146,7 +146,8 @@ fn build_once(plan_dir: &Path, out: &Path, ph: &mut Phases) -> usize {
 }
 
 /// What `serve` does after a save, `edits` times of each kind over a copy of the plan: edit one
-/// initiative (its Markdown body, then its front matter), then load, check with the `Checker`
+/// initiative (its Markdown body, then its front matter), then load (reading only the edited
+/// file again, as serve does when its watcher names the file), check with the `Checker`
 /// that remembers each file's parse (and, after a body edit, the rules and analysis; after the
 /// front-matter edit, which leaves every budget input alone, the budget), and make
 /// the live site (as `serve::build::build_in_memory` does, in parts). Prints the median of each
@@ -157,9 +158,12 @@ fn rebuilds(plan_dir: &Path, edits: usize) {
     let copy = std::env::temp_dir().join(format!("plansite-rebuild-{}", std::process::id()));
     copy_dir(plan_dir, &copy);
     let edited = first_initiative(&copy).expect("the plan has an initiative");
-    let mut checker = plansite::Checker::new();
+    // As serve's watcher names it: relative to the plan folder, with `/`.
+    let rel = edited.strip_prefix(&copy).expect("inside the copy");
+    let changed = [rel.to_string_lossy().replace('\\', "/")];
+    let mut warm = plansite::serve::build::Warm::new();
     // Serve keeps the site it is serving until the new one is made, and so does this.
-    let mut serving = plansite::serve::build::build_in_memory(&copy, &mut checker)
+    let mut serving = plansite::serve::build::build_in_memory(&copy, &mut warm, None)
         .map(|(site, _)| site)
         .ok();
     // Per kind of edit (body, front matter): load, check, live site, total.
@@ -168,12 +172,13 @@ fn rebuilds(plan_dir: &Path, edits: usize) {
         for (kind, times) in parts.iter_mut().enumerate() {
             edit(&edited, kind == 0, n);
             let t0 = Instant::now();
-            let loaded = plansite::load::load(&copy, Some(&copy.join("public"))).expect("load");
+            let public = copy.join("public");
+            let loaded = warm.files.load(&copy, Some(&public), Some(&changed));
             let t1 = Instant::now();
-            let project = checker.check(loaded);
+            let project = warm.checker.check(loaded.expect("load"));
             assert!(!project.has_errors(), "the edit left errors in the plan");
             // A body edit keeps the rules and analysis; a front-matter one, the budget.
-            let r = checker.reused();
+            let r = warm.checker.reused();
             assert!(
                 r.findings == (kind == 0) && (r.findings || r.budget),
                 "{r:?}"

@@ -470,6 +470,11 @@ fn served_site_equals_a_clean_build_after_edits() {
     assert_eq!(extra.status, 200);
     std::fs::remove_file(plan.join("goals/extra.md")).expect("delete");
     events.next();
+    // Last, a save in place: serve reads that file alone, every other from its memory of them.
+    let portal = plan.join("departments/operations/initiatives/support-portal.md");
+    let text = std::fs::read_to_string(&portal).expect("read");
+    std::fs::write(&portal, text.replacen("title = \"", "title = \"New ", 1)).expect("write");
+    events.next();
     events.settle(Duration::from_millis(800));
 
     let built = clean_build(&plan, &tmp.path().join("out"));

@@ -1,13 +1,14 @@
 //! The one seam between `serve` and the pipeline: build a plan folder into an in-memory site.
 //!
-//! Everything else in `serve` sees only [`build_in_memory`], [`LiveSite`] and [`Problem`]; when the pipeline
+//! Everything else in `serve` sees only [`build_in_memory`], [`Warm`], [`LiveSite`] and [`Problem`]; when the pipeline
 //! grows a stage (check, analyze), it is added here and nowhere else.
 
 use std::path::Path;
 
 use super::site::{LiveSite, Unrenderable};
+use super::watch;
 use crate::diag::{Diagnostic, Severity};
-use crate::load::Sources;
+use crate::load::{Memory, Sources};
 use crate::Checker;
 
 /// One diagnostic, resolved against the sources so it can be shown without them.
@@ -74,14 +75,40 @@ fn line_at(sources: &Sources, loc: crate::diag::Loc) -> Option<String> {
 /// What a build produced: the site and its warnings, or every problem (errors and warnings).
 pub type Built = Result<(LiveSite, Vec<Problem>), Vec<Problem>>;
 
+/// What serve keeps from one rebuild to the next.
+pub struct Warm {
+    /// The files last read, so that a save re-reads only the saved files.
+    pub files: Memory,
+    /// The parse of unchanged files, and more (see [`Checker`]).
+    pub checker: Checker,
+}
+
+impl Warm {
+    /// Nothing kept yet. The loads leave out the files the watcher ignores (editor temp files),
+    /// so that what a load sees changes only with what the watcher reports.
+    pub fn new() -> Warm {
+        Warm {
+            files: Memory::leaving_out(|rel| !watch::is_relevant(rel)),
+            checker: Checker::new(),
+        }
+    }
+}
+
+impl Default for Warm {
+    fn default() -> Self {
+        Warm::new()
+    }
+}
+
 /// Run the pipeline on `plan_dir` (load, parse, check, analyze; never reading
 /// `plan_dir/public`) and make a site that renders each file when it is asked for. The same
 /// rules as `plansite build`: any error means no site.
-/// `checker` keeps the parse of unchanged files from one rebuild to the next.
-pub fn build_in_memory(plan_dir: &Path, checker: &mut Checker) -> Built {
+/// `changed` names the plan files saved since the last call (`None`: unknown, read them all);
+/// `warm` keeps what unchanged files gave from one rebuild to the next.
+pub fn build_in_memory(plan_dir: &Path, warm: &mut Warm, changed: Option<&[String]>) -> Built {
     let output = plan_dir.join("public");
-    let project = match crate::load::load(plan_dir, Some(&output)) {
-        Ok(loaded) => checker.check(loaded),
+    let project = match warm.files.load(plan_dir, Some(&output), changed) {
+        Ok(loaded) => warm.checker.check(loaded),
         Err(e) => return Err(vec![Problem::general(e.to_string())]),
     };
     let sources = &project.loaded.sources;

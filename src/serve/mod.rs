@@ -145,22 +145,15 @@ pub fn run(opts: &Options) -> Result<(), ServeError> {
         quiet: opts.quiet,
         warnings: Vec::new(),
     };
-    // Keeps the parse of unchanged files from one rebuild to the next.
-    let mut checker = crate::Checker::new();
-    rebuild(
-        &plan,
-        &state,
-        (&mut log, &mut checker),
-        Instant::now(),
-        FIRST,
-    );
+    let mut warm = build::Warm::new();
+    rebuild(&plan, &state, (&mut log, &mut warm), Instant::now(), None);
     http::spawn_workers(server, Arc::clone(&state));
     let url = format!("http://{local}/");
     announce(opts, &plan, &url);
     if opts.open {
         open_browser(&url);
     }
-    rebuild_loop(&plan, &state, (&mut log, &mut checker), (&mut watcher, rx));
+    rebuild_loop(&plan, &state, (&mut log, &mut warm), (&mut watcher, rx));
     Ok(())
 }
 
@@ -196,7 +189,7 @@ fn announce(opts: &Options, plan: &Path, url: &str) {
 fn rebuild_loop(
     plan: &Path,
     state: &State,
-    (log, checker): (&mut Log, &mut crate::Checker),
+    (log, warm): (&mut Log, &mut build::Warm),
     (watcher, rx): (&mut watch::Watch, Receiver<watch::Change>),
 ) {
     while let Ok(mut change) = rx.recv() {
@@ -204,30 +197,37 @@ fn rebuild_loop(
             change.merge(more);
         }
         watcher.refresh();
-        let what = watch::describe(&change.paths);
         rebuild(
             plan,
             state,
-            (&mut *log, &mut *checker),
+            (&mut *log, &mut *warm),
             change.first_event,
-            &what,
+            Some(&change),
         );
     }
 }
 
-/// Build, publish and report; `since` is when the triggering file event arrived.
+/// Build, publish and report; `since` is when the triggering file event arrived, `change` what
+/// it changed (`None` for the first build).
 fn rebuild(
     plan: &Path,
     state: &State,
-    (log, checker): (&mut Log, &mut crate::Checker),
+    (log, warm): (&mut Log, &mut build::Warm),
     since: Instant,
-    what: &str,
+    change: Option<&watch::Change>,
 ) {
+    let what = change.map_or_else(|| FIRST.to_string(), |c| watch::describe(&c.paths));
+    // A watcher that lost track of events (it says so) cannot say which files changed.
+    let changed = change.filter(|c| !c.rescan).map(|c| c.paths.as_slice());
     let started = Instant::now();
-    let built = build::build_in_memory(plan, checker);
+    let built = build::build_in_memory(plan, warm, changed);
     let build_ms = started.elapsed().as_millis();
     let ok = built.is_ok();
-    let kept = if ok { reuse_note(checker.reused()) } else { "" };
+    let kept = if ok {
+        reuse_note(warm.checker.reused())
+    } else {
+        ""
+    };
     match built {
         Ok((site, warnings)) => {
             log.warnings(warnings);
@@ -239,7 +239,7 @@ fn rebuild(
         }
     }
     let total = since.elapsed().as_millis();
-    log.outcome(ok, what, total, build_ms, kept);
+    log.outcome(ok, &what, total, build_ms, kept);
 }
 
 /// What the checker reused, as the log says it: when only Markdown prose changed, the rules

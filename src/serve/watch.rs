@@ -27,12 +27,16 @@ pub struct Change {
     pub first_event: Instant,
     /// Changed paths, relative to the plan folder, sorted.
     pub paths: Vec<String>,
+    /// Whether the watcher lost events (its queue overflowed, say), so that `paths` may miss
+    /// some changes.
+    pub rescan: bool,
 }
 
 impl Change {
     /// Fold a later change into this one.
     pub fn merge(&mut self, other: Change) {
         self.first_event = self.first_event.min(other.first_event);
+        self.rescan |= other.rescan;
         self.paths.extend(other.paths);
         self.paths.sort();
         self.paths.dedup();
@@ -51,13 +55,17 @@ pub struct Watch {
 /// Watch `plan_dir` (canonical) recursively and send a [`Change`] for every burst of relevant
 /// events.
 pub fn start(plan_dir: &Path, poll: bool, tx: Sender<Change>) -> notify::Result<Watch> {
-    let (raw_tx, raw_rx) = channel::<(Instant, Vec<String>)>();
+    let (raw_tx, raw_rx) = channel::<Change>();
     let root = plan_dir.to_path_buf();
     let handler = move |res: notify::Result<Event>| match res {
         Ok(event) => {
             let paths = relevant_paths(&root, &event);
             if !paths.is_empty() || event.need_rescan() {
-                let _ = raw_tx.send((Instant::now(), paths));
+                let _ = raw_tx.send(Change {
+                    first_event: Instant::now(),
+                    paths,
+                    rescan: event.need_rescan(),
+                });
             }
         }
         Err(e) => eprintln!("warning: watching the plan folder: {e}"),
@@ -120,16 +128,12 @@ impl Watch {
 }
 
 /// Turn bursts of raw events into changes, each sent once the folder has been quiet for a moment.
-fn debounce(raw: Receiver<(Instant, Vec<String>)>, tx: Sender<Change>) {
-    while let Ok((first_event, paths)) = raw.recv() {
-        let mut change = Change { first_event, paths };
+fn debounce(raw: Receiver<Change>, tx: Sender<Change>) {
+    while let Ok(mut change) = raw.recv() {
         loop {
             match raw.recv_timeout(QUIET) {
-                Ok((at, paths)) => {
-                    change.merge(Change {
-                        first_event: at,
-                        paths,
-                    });
+                Ok(more) => {
+                    change.merge(more);
                     if change.first_event.elapsed() >= MAX_WAIT {
                         break;
                     }
