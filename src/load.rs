@@ -343,6 +343,21 @@ impl Memory {
         skip: Option<&Path>,
         changed: Option<&[String]>,
     ) -> Result<Loaded, LoadError> {
+        let loaded = self.load_kept(dir, skip, changed);
+        if loaded.is_err() {
+            // What is kept may be older than the disk now, and the next change's paths will not
+            // name what this one changed: the next load must be a full one.
+            self.contents.clear();
+        }
+        loaded
+    }
+
+    fn load_kept(
+        &mut self,
+        dir: &Path,
+        skip: Option<&Path>,
+        changed: Option<&[String]>,
+    ) -> Result<Loaded, LoadError> {
         is_plan_folder(dir)?;
         if let Some(again) = changed.and_then(|c| self.read_again(c)) {
             return again;
@@ -373,12 +388,7 @@ impl Memory {
             let (_, kind, path) = &self.walk.0[i];
             match std::fs::read(path) {
                 Ok(bytes) => self.contents[i] = Content::of(kind, bytes),
-                Err(e) => {
-                    // Part of what is kept may be older than the disk now: start over next time.
-                    let error = LoadError::Io(path.clone(), e);
-                    self.contents.clear();
-                    return Some(Err(error));
-                }
+                Err(e) => return Some(Err(LoadError::Io(path.clone(), e))),
             }
         }
         Some(Ok(assemble(self.walk.clone(), self.contents.clone())))
@@ -736,6 +746,27 @@ mod tests {
         write(&dir, "goals/growth.md", "+++\ntitle = \"Many\"\n+++\n");
         let many: Vec<String> = (0..=FEW).map(|n| format!("goals/g{n}.md")).collect();
         assert!(full(&mut memory, Some(&many)).contains("Many"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_load_that_fails_is_followed_by_a_full_one() {
+        let dir = folder("fails", PLAN);
+        let mut memory = Memory::leaving_out(ignore_backups);
+        memory.load(&dir, None, None).unwrap();
+        // plan.toml goes and a goal comes in one change, which fails; plan.toml comes back in
+        // the next, which names only it: the goal must be seen all the same.
+        let plan_toml = std::fs::read_to_string(dir.join("plan.toml")).unwrap();
+        std::fs::remove_file(dir.join("plan.toml")).unwrap();
+        write(&dir, "goals/reach.md", "+++\ntitle = \"Reach\"\n+++\n");
+        let both = ["goals/reach.md".into(), "plan.toml".into()];
+        assert!(memory.load(&dir, None, Some(&both)).is_err());
+        write(&dir, "plan.toml", &plan_toml);
+        let back = memory
+            .load(&dir, None, Some(&["plan.toml".into()]))
+            .unwrap();
+        assert_eq!(seen(&back), seen(&full_load(&dir)));
+        assert!(seen(&back).contains("Reach"));
         let _ = std::fs::remove_dir_all(&dir);
     }
 
