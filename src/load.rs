@@ -271,7 +271,7 @@ impl std::error::Error for LoadError {}
 pub fn load(dir: &Path, skip: Option<&Path>) -> Result<Loaded, LoadError> {
     is_plan_folder(dir)?;
     let walk = walk(dir, skip, |_| false)?;
-    let contents = read(&walk.0)?;
+    let (contents, _) = read(&walk.0)?;
     Ok(assemble(walk, contents))
 }
 
@@ -285,19 +285,48 @@ fn is_plan_folder(dir: &Path) -> Result<(), LoadError> {
     Ok(())
 }
 
-/// Each file's content, in the walk's order; the first error in that order if any.
-fn read(files: &[(String, FileKind, PathBuf)]) -> Result<Vec<Content>, LoadError> {
-    let contents: Vec<Result<Content, LoadError>> = files
+/// Each file's content, in the walk's order, and whether any file is also reachable by another
+/// name; the first error in the walk's order if any.
+fn read(files: &[(String, FileKind, PathBuf)]) -> Result<(Vec<Content>, bool), LoadError> {
+    let read: Vec<Result<(Content, bool), LoadError>> = files
         .par_iter()
         .map(|(_, kind, path)| {
-            let bytes = std::fs::read(path).map_err(|e| LoadError::Io(path.clone(), e))?;
-            Ok(Content::of(kind, bytes))
+            let (bytes, linked) = read_file(path).map_err(|e| LoadError::Io(path.clone(), e))?;
+            Ok((Content::of(kind, bytes), linked))
         })
         .collect();
-    contents.into_iter().collect()
+    let mut linked = false;
+    let mut contents = Vec::with_capacity(read.len());
+    for r in read {
+        let (content, l) = r?;
+        contents.push(content);
+        linked |= l;
+    }
+    Ok((contents, linked))
 }
 
-fn assemble((files, department_dirs): Walk, contents: Vec<Content>) -> Loaded {
+/// A file's bytes, and whether it has other names (hard links): as many system calls as
+/// `fs::read`, whose size hint comes from the same `stat`.
+fn read_file(path: &Path) -> std::io::Result<(Vec<u8>, bool)> {
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    std::io::Read::read_to_end(&mut file, &mut bytes)?;
+    Ok((bytes, has_other_names(&meta)))
+}
+
+#[cfg(unix)]
+fn has_other_names(meta: &std::fs::Metadata) -> bool {
+    std::os::unix::fs::MetadataExt::nlink(meta) > 1
+}
+
+/// Not known here (the link count is not in the standard library's portable metadata).
+#[cfg(not(unix))]
+fn has_other_names(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+fn assemble((files, department_dirs, _): Walk, contents: Vec<Content>) -> Loaded {
     let mut out = Loaded {
         department_dirs,
         ..Loaded::default()
@@ -311,13 +340,26 @@ fn assemble((files, department_dirs): Walk, contents: Vec<Content>) -> Loaded {
 /// What the last load read, kept by `serve` so that a load after a save re-reads only the
 /// saved files. Reading all of them again (2,200 files for a large plan: open, stat, read,
 /// close, and checking each for UTF-8) took 25–40 ms of a rebuild; copying what is kept takes 3.
+///
+/// It relies on the watcher naming every path whose content or existence changed. A file
+/// reached through a symbolic link, or with other names (hard links), changes without its own
+/// path being named (the watcher sees the target, or nothing when it lies outside the plan),
+/// so while the plan has one, every load is a full one.
 pub struct Memory {
     /// Files (by plan-relative path) this memory never loads: what serve's watcher ignores, so
     /// that the files a load sees are exactly those whose changes the watcher reports.
     leave_out: fn(&str) -> bool,
+    /// `None` until a load succeeds, and again after one fails.
+    kept: Option<Kept>,
+}
+
+struct Kept {
     walk: Walk,
-    /// By the walk's order; empty until a first load.
+    /// By the walk's order.
     contents: Vec<Content>,
+    /// Whether some file is a symbolic link or has other names: then a save can change it
+    /// without the watcher naming it.
+    aliased: bool,
 }
 
 /// More changed files than this at once (a `git checkout`, say) are read in a full load.
@@ -327,81 +369,85 @@ impl Memory {
     pub fn leaving_out(leave_out: fn(&str) -> bool) -> Memory {
         Memory {
             leave_out,
-            walk: Walk::default(),
-            contents: Vec::new(),
+            kept: None,
         }
     }
 
     /// Load `dir` as [`load`] does, but for the files left out. With `changed` (the
-    /// plan-relative paths whose files changed since the last call), when each is a file the
-    /// last call read and still a file, only those are read again: every file that appeared,
-    /// went or was renamed is among `changed` then, and forces a full load. `None` means "I
-    /// cannot say" (the first load; the watcher lost track) and also loads in full.
+    /// plan-relative paths whose files changed since the last call, as the watcher reports
+    /// them), when each is a file the last call read and still a file, only those are read
+    /// again: a file that appeared, went or was renamed is itself among `changed` then, and
+    /// forces a full load. `None` means "cannot say" (the first load; the watcher lost track)
+    /// and also loads in full.
     pub fn load(
         &mut self,
         dir: &Path,
         skip: Option<&Path>,
         changed: Option<&[String]>,
     ) -> Result<Loaded, LoadError> {
-        let loaded = self.load_kept(dir, skip, changed);
-        if loaded.is_err() {
-            // What is kept may be older than the disk now, and the next change's paths will not
-            // name what this one changed: the next load must be a full one.
-            self.contents.clear();
-        }
-        loaded
-    }
-
-    fn load_kept(
-        &mut self,
-        dir: &Path,
-        skip: Option<&Path>,
-        changed: Option<&[String]>,
-    ) -> Result<Loaded, LoadError> {
+        // Taken, not borrowed: a load that fails leaves nothing kept, because what was kept may
+        // be older than the disk now and the next change's paths will not name what this one
+        // changed. The next load is then a full one.
+        let kept = self.kept.take();
         is_plan_folder(dir)?;
-        if let Some(again) = changed.and_then(|c| self.read_again(c)) {
-            return again;
+        if let (Some(changed), Some(mut kept)) = (changed, kept) {
+            if kept.can_read_again(changed) {
+                kept.read_again(changed)?;
+                let loaded = assemble(kept.walk.clone(), kept.contents.clone());
+                self.kept = Some(kept);
+                return Ok(loaded);
+            }
         }
         let walk = walk(dir, skip, self.leave_out)?;
-        let contents = read(&walk.0)?;
-        self.walk = walk.clone();
-        self.contents = contents.clone();
+        let (contents, linked) = read(&walk.0)?;
+        self.kept = Some(Kept {
+            aliased: linked || walk.2,
+            walk: walk.clone(),
+            contents: contents.clone(),
+        });
         Ok(assemble(walk, contents))
-    }
-
-    /// The load with only `changed` read again, or `None` when that cannot stand for a full one.
-    fn read_again(&mut self, changed: &[String]) -> Option<Result<Loaded, LoadError>> {
-        if self.contents.is_empty() || changed.len() > FEW {
-            return None;
-        }
-        let files = &self.walk.0;
-        let mut again = Vec::with_capacity(changed.len());
-        for rel in changed {
-            let i = files.iter().position(|(r, _, _)| r == rel)?;
-            let still_a_file = std::fs::metadata(&files[i].2).is_ok_and(|m| m.is_file());
-            if !still_a_file {
-                return None;
-            }
-            again.push(i);
-        }
-        for i in again {
-            let (_, kind, path) = &self.walk.0[i];
-            match std::fs::read(path) {
-                Ok(bytes) => self.contents[i] = Content::of(kind, bytes),
-                Err(e) => return Some(Err(LoadError::Io(path.clone(), e))),
-            }
-        }
-        Some(Ok(assemble(self.walk.clone(), self.contents.clone())))
     }
 }
 
-/// Files to read (relative path, kind, path on disk) and department folder names, in path order.
-type Walk = (Vec<(String, FileKind, PathBuf)>, Vec<String>);
+impl Kept {
+    /// Whether reading `changed` again stands for a full load: no aliased files, not too many
+    /// changes, and each changed path a file read last time and still a file.
+    fn can_read_again(&self, changed: &[String]) -> bool {
+        !self.aliased
+            && changed.len() <= FEW
+            && changed.iter().all(|rel| {
+                self.position(rel).is_some_and(|i| {
+                    std::fs::metadata(&self.walk.0[i].2).is_ok_and(|m| m.is_file())
+                })
+            })
+    }
+
+    fn position(&self, rel: &str) -> Option<usize> {
+        self.walk.0.iter().position(|(r, _, _)| r == rel)
+    }
+
+    fn read_again(&mut self, changed: &[String]) -> Result<(), LoadError> {
+        for rel in changed {
+            let Some(i) = self.position(rel) else {
+                continue;
+            };
+            let (_, kind, path) = &self.walk.0[i];
+            let (bytes, _) = read_file(path).map_err(|e| LoadError::Io(path.clone(), e))?;
+            self.contents[i] = Content::of(kind, bytes);
+        }
+        Ok(())
+    }
+}
+
+/// Files to read (relative path, kind, path on disk) and department folder names, in path order,
+/// and whether any of the files is a symbolic link.
+type Walk = (Vec<(String, FileKind, PathBuf)>, Vec<String>, bool);
 
 fn walk(dir: &Path, skip: Option<&Path>, leave_out: fn(&str) -> bool) -> Result<Walk, LoadError> {
     let skip = skip_inside(dir, skip);
     let mut files = Vec::new();
     let mut department_dirs = Vec::new();
+    let mut symlinked = false;
     let walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -431,10 +477,11 @@ fn walk(dir: &Path, skip: Option<&Path>, leave_out: fn(&str) -> bool) -> Result<
             continue;
         }
         if let Some(kind) = classify(&rel) {
+            symlinked |= entry.path_is_symlink();
             files.push((rel, kind, entry.into_path()));
         }
     }
-    Ok((files, department_dirs))
+    Ok((files, department_dirs, symlinked))
 }
 
 /// The output folder in canonical form when it lies inside the plan folder; `None` when it
@@ -746,6 +793,35 @@ mod tests {
         write(&dir, "goals/growth.md", "+++\ntitle = \"Many\"\n+++\n");
         let many: Vec<String> = (0..=FEW).map(|n| format!("goals/g{n}.md")).collect();
         assert!(full(&mut memory, Some(&many)).contains("Many"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A file with two names changes under both while the watcher names one: a memory that
+    /// holds such a file always loads in full.
+    #[cfg(unix)]
+    #[test]
+    fn files_with_other_names_are_always_read_again() {
+        let dir = folder("aliases", PLAN);
+        std::os::unix::fs::symlink("../static/shared.md", dir.join("goals/linked.md")).unwrap();
+        write(&dir, "static/shared.md", "+++\ntitle = \"V1\"\n+++\n");
+        let mut memory = Memory::leaving_out(ignore_backups);
+        memory.load(&dir, None, None).unwrap();
+        write(&dir, "static/shared.md", "+++\ntitle = \"V2\"\n+++\n");
+        let again = memory
+            .load(&dir, None, Some(&["static/shared.md".into()]))
+            .unwrap();
+        assert_eq!(seen(&again), seen(&full_load(&dir)));
+        assert!(!seen(&again).contains("V1"), "{}", seen(&again));
+
+        std::fs::remove_file(dir.join("goals/linked.md")).unwrap();
+        std::fs::hard_link(dir.join("goals/growth.md"), dir.join("goals/twin.md")).unwrap();
+        memory.load(&dir, None, None).unwrap();
+        write(&dir, "goals/growth.md", "+++\ntitle = \"Grown\"\n+++\n");
+        let again = memory
+            .load(&dir, None, Some(&["goals/growth.md".into()]))
+            .unwrap();
+        assert_eq!(seen(&again), seen(&full_load(&dir)));
+        assert_eq!(seen(&again).matches("Grown").count(), 2, "{}", seen(&again));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -439,8 +439,23 @@ fn an_edit_is_served_and_announced() {
 
 #[test]
 fn served_site_equals_a_clean_build_after_edits() {
-    let (tmp, plan) = starter("equal");
-    let server = Server::start(&plan, &[]);
+    served_site_equals_a_clean_build_after_edits_with(&[]);
+}
+
+/// The polling watcher names changed paths its own way; serve's reading only the named files
+/// must hold with it too.
+#[test]
+fn served_site_equals_a_clean_build_after_edits_when_polling() {
+    served_site_equals_a_clean_build_after_edits_with(&["--poll"]);
+}
+
+fn served_site_equals_a_clean_build_after_edits_with(args: &[&str]) {
+    let (tmp, plan) = starter(if args.is_empty() {
+        "equal"
+    } else {
+        "equal-poll"
+    });
+    let server = Server::start(&plan, args);
     let mut events = server.events();
     // An editor's atomic save of an existing file.
     let strategy = std::fs::read_to_string(plan.join("strategy.md")).expect("read");

@@ -27,8 +27,8 @@ pub struct Change {
     pub first_event: Instant,
     /// Changed paths, relative to the plan folder, sorted.
     pub paths: Vec<String>,
-    /// Whether the watcher lost events (its queue overflowed, say), so that `paths` may miss
-    /// some changes.
+    /// Whether the watcher lost events (its queue overflowed, or it reported an error), so that
+    /// `paths` may miss some changes.
     pub rescan: bool,
 }
 
@@ -57,6 +57,9 @@ pub struct Watch {
 pub fn start(plan_dir: &Path, poll: bool, tx: Sender<Change>) -> notify::Result<Watch> {
     let (raw_tx, raw_rx) = channel::<Change>();
     let root = plan_dir.to_path_buf();
+    // Set for good once the watcher reports an error: it may have stopped watching a folder
+    // (inotify's watch limit, say), so no later change can be trusted to name every path.
+    let mut degraded = false;
     let handler = move |res: notify::Result<Event>| match res {
         Ok(event) => {
             let paths = relevant_paths(&root, &event);
@@ -64,11 +67,21 @@ pub fn start(plan_dir: &Path, poll: bool, tx: Sender<Change>) -> notify::Result<
                 let _ = raw_tx.send(Change {
                     first_event: Instant::now(),
                     paths,
-                    rescan: event.need_rescan(),
+                    rescan: degraded || event.need_rescan(),
                 });
             }
         }
-        Err(e) => eprintln!("warning: watching the plan folder: {e}"),
+        Err(e) => {
+            eprintln!(
+                "warning: watching the plan folder: {e}; every rebuild now reads the whole folder"
+            );
+            degraded = true;
+            let _ = raw_tx.send(Change {
+                first_event: Instant::now(),
+                paths: Vec::new(),
+                rescan: true,
+            });
+        }
     };
     let mut watch = if poll {
         // File times have one-second resolution here; hashing contents catches quick saves.
