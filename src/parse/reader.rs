@@ -70,10 +70,10 @@ pub fn parse_document<'i>(cx: &mut Cx, text: &'i str) -> Option<Spanned<DeTable<
     (!failed).then_some(doc)
 }
 
-/// A TOML table being read field by field.
 /// The keys a `Table` starts with room for.
 const KNOWN: usize = 24;
 
+/// A TOML table being read field by field.
 pub struct Table<'t, 'i> {
     map: &'t DeTable<'i>,
     pub span: Range<usize>,

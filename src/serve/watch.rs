@@ -218,6 +218,10 @@ fn is_editor_temp(name: &str) -> bool {
 /// For messages: the changed paths, shortened.
 pub fn describe(paths: &[String]) -> String {
     const SHOWN: usize = 3;
+    if paths.is_empty() {
+        // A change the watcher could not name (it lost events): everything is read again.
+        return "the whole plan folder".to_string();
+    }
     let mut text = paths
         .iter()
         .take(SHOWN)
@@ -266,5 +270,25 @@ mod tests {
         ] {
             assert!(!is_relevant(rel), "{rel}");
         }
+    }
+
+    #[test]
+    fn changes_merge_their_paths_and_any_loss_of_events() {
+        let at = Instant::now();
+        let change = |paths: &[&str], rescan| Change {
+            first_event: at,
+            paths: paths.iter().map(|p| p.to_string()).collect(),
+            rescan,
+        };
+        let mut c = change(&["b.md", "a.md"], false);
+        c.merge(change(&["a.md"], false));
+        assert_eq!(
+            (c.paths.clone(), c.rescan),
+            (vec!["a.md".into(), "b.md".into()], false)
+        );
+        c.merge(change(&[], true));
+        assert!(c.rescan, "a lost event survives the merge");
+        assert_eq!(describe(&c.paths), "a.md, b.md");
+        assert_eq!(describe(&[]), "the whole plan folder");
     }
 }
