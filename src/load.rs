@@ -271,7 +271,7 @@ impl std::error::Error for LoadError {}
 pub fn load(dir: &Path, skip: Option<&Path>) -> Result<Loaded, LoadError> {
     is_plan_folder(dir)?;
     let walk = walk(dir, skip, |_| false)?;
-    let (contents, _) = read(&walk.0)?;
+    let (contents, _) = read(&walk.files)?;
     Ok(assemble(walk, contents))
 }
 
@@ -326,12 +326,12 @@ fn has_other_names(_: &std::fs::Metadata) -> bool {
     false
 }
 
-fn assemble((files, department_dirs, _): Walk, contents: Vec<Content>) -> Loaded {
+fn assemble(walk: Walk, contents: Vec<Content>) -> Loaded {
     let mut out = Loaded {
-        department_dirs,
+        department_dirs: walk.department_dirs,
         ..Loaded::default()
     };
-    for ((rel, kind, _), content) in files.into_iter().zip(contents) {
+    for ((rel, kind, _), content) in walk.files.into_iter().zip(contents) {
         add_content(&mut out, rel, kind, content);
     }
     out
@@ -391,17 +391,17 @@ impl Memory {
         let kept = self.kept.take();
         is_plan_folder(dir)?;
         if let (Some(changed), Some(mut kept)) = (changed, kept) {
-            if kept.can_read_again(changed) {
-                kept.read_again(changed)?;
+            if let Some(saved) = kept.saved_files(changed) {
+                kept.read_again(&saved)?;
                 let loaded = assemble(kept.walk.clone(), kept.contents.clone());
                 self.kept = Some(kept);
                 return Ok(loaded);
             }
         }
         let walk = walk(dir, skip, self.leave_out)?;
-        let (contents, linked) = read(&walk.0)?;
+        let (contents, linked) = read(&walk.files)?;
         self.kept = Some(Kept {
-            aliased: linked || walk.2,
+            aliased: linked || walk.symlinked,
             walk: walk.clone(),
             contents: contents.clone(),
         });
@@ -410,28 +410,27 @@ impl Memory {
 }
 
 impl Kept {
-    /// Whether reading `changed` again stands for a full load: no aliased files, not too many
-    /// changes, and each changed path a file read last time and still a file.
-    fn can_read_again(&self, changed: &[String]) -> bool {
-        !self.aliased
-            && changed.len() <= FEW
-            && changed.iter().all(|rel| {
-                self.position(rel).is_some_and(|i| {
-                    std::fs::metadata(&self.walk.0[i].2).is_ok_and(|m| m.is_file())
-                })
+    /// Where the `changed` files are in the walk, when reading them again stands for a full
+    /// load: no aliased files, not too many changes, and each changed path a file read last
+    /// time and still a file. `None` otherwise.
+    fn saved_files(&self, changed: &[String]) -> Option<Vec<usize>> {
+        if self.aliased || changed.len() > FEW {
+            return None;
+        }
+        let files = &self.walk.files;
+        changed
+            .iter()
+            .map(|rel| {
+                let i = files.iter().position(|(r, _, _)| r == rel)?;
+                let still_a_file = std::fs::metadata(&files[i].2).is_ok_and(|m| m.is_file());
+                still_a_file.then_some(i)
             })
+            .collect()
     }
 
-    fn position(&self, rel: &str) -> Option<usize> {
-        self.walk.0.iter().position(|(r, _, _)| r == rel)
-    }
-
-    fn read_again(&mut self, changed: &[String]) -> Result<(), LoadError> {
-        for rel in changed {
-            let Some(i) = self.position(rel) else {
-                continue;
-            };
-            let (_, kind, path) = &self.walk.0[i];
+    fn read_again(&mut self, saved: &[usize]) -> Result<(), LoadError> {
+        for &i in saved {
+            let (_, kind, path) = &self.walk.files[i];
             let (bytes, _) = read_file(path).map_err(|e| LoadError::Io(path.clone(), e))?;
             self.contents[i] = Content::of(kind, bytes);
         }
@@ -439,9 +438,16 @@ impl Kept {
     }
 }
 
-/// Files to read (relative path, kind, path on disk) and department folder names, in path order,
-/// and whether any of the files is a symbolic link.
-type Walk = (Vec<(String, FileKind, PathBuf)>, Vec<String>, bool);
+/// What a walk of the plan folder found, in path order.
+#[derive(Clone)]
+struct Walk {
+    /// Files to read: relative path, kind, path on disk.
+    files: Vec<(String, FileKind, PathBuf)>,
+    /// Department folder names.
+    department_dirs: Vec<String>,
+    /// Whether any of the files is a symbolic link.
+    symlinked: bool,
+}
 
 fn walk(dir: &Path, skip: Option<&Path>, leave_out: fn(&str) -> bool) -> Result<Walk, LoadError> {
     let skip = skip_inside(dir, skip);
@@ -481,7 +487,11 @@ fn walk(dir: &Path, skip: Option<&Path>, leave_out: fn(&str) -> bool) -> Result<
             files.push((rel, kind, entry.into_path()));
         }
     }
-    Ok((files, department_dirs, symlinked))
+    Ok(Walk {
+        files,
+        department_dirs,
+        symlinked,
+    })
 }
 
 /// The output folder in canonical form when it lies inside the plan folder; `None` when it
@@ -731,6 +741,13 @@ mod tests {
         rel.ends_with('~')
     }
 
+    /// A memory that has read `dir` once.
+    fn loaded_memory(dir: &Path) -> Memory {
+        let mut memory = Memory::leaving_out(ignore_backups);
+        memory.load(dir, None, None).unwrap();
+        memory
+    }
+
     /// What a memory that read nothing before loads: everything, but for the files left out.
     fn full_load(dir: &Path) -> Loaded {
         Memory::leaving_out(ignore_backups)
@@ -768,8 +785,7 @@ mod tests {
     #[test]
     fn a_memory_loads_in_full_when_files_come_go_or_it_cannot_say() {
         let dir = folder("full", PLAN);
-        let mut memory = Memory::leaving_out(ignore_backups);
-        memory.load(&dir, None, None).unwrap();
+        let mut memory = loaded_memory(&dir);
         let full = |m: &mut Memory, changed: Option<&[String]>| {
             seen(&m.load(&dir, None, changed).unwrap())
         };
@@ -804,8 +820,7 @@ mod tests {
         let dir = folder("aliases", PLAN);
         std::os::unix::fs::symlink("../static/shared.md", dir.join("goals/linked.md")).unwrap();
         write(&dir, "static/shared.md", "+++\ntitle = \"V1\"\n+++\n");
-        let mut memory = Memory::leaving_out(ignore_backups);
-        memory.load(&dir, None, None).unwrap();
+        let mut memory = loaded_memory(&dir);
         write(&dir, "static/shared.md", "+++\ntitle = \"V2\"\n+++\n");
         let again = memory
             .load(&dir, None, Some(&["static/shared.md".into()]))
@@ -828,8 +843,7 @@ mod tests {
     #[test]
     fn a_load_that_fails_is_followed_by_a_full_one() {
         let dir = folder("fails", PLAN);
-        let mut memory = Memory::leaving_out(ignore_backups);
-        memory.load(&dir, None, None).unwrap();
+        let mut memory = loaded_memory(&dir);
         // plan.toml goes and a goal comes in one change, which fails; plan.toml comes back in
         // the next, which names only it: the goal must be seen all the same.
         let plan_toml = std::fs::read_to_string(dir.join("plan.toml")).unwrap();
@@ -849,8 +863,7 @@ mod tests {
     #[test]
     fn a_file_read_again_gets_the_diagnostics_a_full_load_gives() {
         let dir = folder("diags", PLAN);
-        let mut memory = Memory::leaving_out(ignore_backups);
-        memory.load(&dir, None, None).unwrap();
+        let mut memory = loaded_memory(&dir);
         write(&dir, "goals/growth.md", "  \n");
         let again = memory
             .load(&dir, None, Some(&["goals/growth.md".into()]))

@@ -108,9 +108,10 @@ pub fn initiatives(cx: &mut Ctx) {
         let edges = path
             .iter()
             .map(|&(i, k)| {
-                let r = &plan.initiative(InitiativeIx::from(i)).depends_on[k];
+                let from = plan.initiative(InitiativeIx::from(i));
+                let r = &from.depends_on[k];
                 Edge {
-                    from: plan.initiative(InitiativeIx::from(i)).id.clone(),
+                    from: from.id.clone(),
                     to: r.id.clone(),
                     loc: r.loc,
                 }
