@@ -7,6 +7,7 @@
 //! `done` initiative that never reported progress counts 100 %.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::{elapsed_share, ser};
 use crate::model::{Date, Initiative, Plan, Status};
@@ -71,8 +72,8 @@ pub struct UpdatePoint {
     pub confidence: Option<f64>,
     #[serde(serialize_with = "ser::opt_date")]
     pub forecast_end: Option<Date>,
-    pub note: Option<String>,
-    pub author: Option<String>,
+    pub note: Option<Arc<str>>,
+    pub author: Option<Arc<str>>,
 }
 
 /// An initiative's status at `as_of`.
@@ -93,7 +94,7 @@ pub struct InitiativeStatus {
     /// The elapsed share of its dates at `as_of`, 0–100.
     pub expected_progress: f64,
     /// The note of the latest update.
-    pub note: Option<String>,
+    pub note: Option<Arc<str>>,
 }
 
 /// A milestone, planned and (maybe) reached.

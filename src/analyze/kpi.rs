@@ -6,6 +6,8 @@
 //! of that period, counted in whole days with the status day included (see
 //! [`crate::analyze::elapsed_share`]): on 2026-06-30 a `2026` target is 181/365 elapsed.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use super::{elapsed_share, ser};
@@ -44,7 +46,7 @@ pub struct ReadingPoint {
     #[serde(serialize_with = "ser::date")]
     pub date: Date,
     pub value: f64,
-    pub note: Option<String>,
+    pub note: Option<Arc<str>>,
     /// Readings after `as_of` are shown but never used for status.
     pub after_as_of: bool,
 }

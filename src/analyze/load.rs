@@ -7,7 +7,6 @@
 //! initiative's dates. Cancelled initiatives still count: their dates and allocations are what
 //! the authors wrote, and the check that warns about them is the one place to decide otherwise.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -219,20 +218,41 @@ pub fn load(plan: &Plan) -> Load {
     }
 }
 
-/// One person's sources prorated into the calendar months they touch.
-fn by_month(sources: Vec<Source>) -> BTreeMap<Month, Vec<Contribution>> {
-    let mut months: BTreeMap<Month, Vec<Contribution>> = BTreeMap::new();
+/// One person's sources prorated into the calendar months they touch, in month order and,
+/// within a month, in source order.
+///
+/// Each month's list is allocated at its exact length. Pushing into a list per month gave
+/// every month room for four (most months have one), and these lists live as long as the
+/// analysis: 10.6 MB on the enterprise plan where 2.9 MB are used.
+fn by_month(sources: Vec<Source>) -> Vec<(Month, Vec<Contribution>)> {
+    let mut all: Vec<(Month, Contribution)> = Vec::new();
     for s in sources {
         for (m, share) in month_shares(s.from, s.to) {
             let mut c = s.c.clone();
             c.load = c.fte * share;
-            months.entry(m).or_default().push(c);
+            all.push((m, c));
         }
     }
-    months
+    // Stable: the order within a month stays the sources' order.
+    all.sort_by_key(|(m, _)| *m);
+    let mut runs: Vec<(Month, usize)> = Vec::new();
+    for (m, _) in &all {
+        match runs.last_mut() {
+            Some((last, n)) if last == m => *n += 1,
+            _ => runs.push((*m, 1)),
+        }
+    }
+    let mut rest = all.into_iter().map(|(_, c)| c);
+    runs.into_iter()
+        .map(|(m, n)| {
+            let mut cs = Vec::with_capacity(n);
+            cs.extend(rest.by_ref().take(n));
+            (m, cs)
+        })
+        .collect()
 }
 
-fn person_load(capacity: f64, months: BTreeMap<Month, Vec<Contribution>>) -> PersonLoad {
+fn person_load(capacity: f64, months: Vec<(Month, Vec<Contribution>)>) -> PersonLoad {
     let months: Vec<MonthLoad> = months
         .into_iter()
         .map(|(month, contributions)| {
@@ -433,6 +453,34 @@ mod tests {
             assert!(close(*v, wv), "{m}: {v} vs {wv}");
         }
         assert_eq!(ann.months[2].contributions.len(), 3);
+    }
+
+    #[test]
+    fn a_months_contributions_keep_the_plans_order_and_take_no_spare_room() {
+        let (p, l) = fixture();
+        let ann = &l.people[p.index.people["ann"].ix()];
+        // June: both allocations in file order, then the task (tasks follow allocations).
+        let june: Vec<(SourceKind, f64)> = ann.months[2]
+            .contributions
+            .iter()
+            .map(|c| (c.kind, c.fte))
+            .collect();
+        assert_eq!(
+            june,
+            [
+                (SourceKind::Allocation, 0.5),
+                (SourceKind::Allocation, 0.6),
+                (SourceKind::Task, 0.2)
+            ]
+        );
+        for m in &ann.months {
+            assert_eq!(
+                m.contributions.capacity(),
+                m.contributions.len(),
+                "{}",
+                m.month
+            );
+        }
     }
 
     #[test]

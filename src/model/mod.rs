@@ -5,6 +5,8 @@ pub mod digits;
 pub mod money;
 pub mod period;
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 pub use money::{Currency, Money};
@@ -418,7 +420,8 @@ impl Status {
 pub struct Reading {
     pub kpi: Ref<KpiIx>,
     pub value: f64,
-    pub note: Option<String>,
+    /// Shared: the analysis copies each note into the history of its KPI or initiative.
+    pub note: Option<Arc<str>>,
     #[serde(skip)]
     pub loc: Loc,
 }
@@ -430,7 +433,7 @@ pub struct InitiativeUpdate {
     pub progress: Option<f64>,
     pub confidence: Option<f64>,
     pub forecast_end: Option<Date>,
-    pub note: Option<String>,
+    pub note: Option<Arc<str>>,
     #[serde(skip)]
     pub loc: Loc,
 }
@@ -447,7 +450,8 @@ pub struct MilestoneReached {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CheckIn {
     pub date: Date,
-    pub author: Option<String>,
+    /// Shared with every update of the check-in in the initiatives' histories.
+    pub author: Option<Arc<str>>,
     pub readings: Vec<Reading>,
     pub updates: Vec<InitiativeUpdate>,
     pub milestones: Vec<MilestoneReached>,

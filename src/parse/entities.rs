@@ -1,6 +1,7 @@
 //! One reader per kind of plan file: TOML fields into model entities, references still unresolved.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::diag::{codes, Loc};
 use crate::model::*;
@@ -577,12 +578,12 @@ fn tasks(cx: &mut Cx, t: &mut Table) -> Vec<Task> {
 
 pub fn checkin(cx: &mut Cx, t: &mut Table) -> Option<CheckIn> {
     let date = t.req_date(cx, "date").map(|x| x.0);
-    let author = t.str_or_default(cx, "author");
+    let author = t.str_or_default(cx, "author").map(Arc::from);
     let mut readings = Vec::new();
     for mut k in t.tables(cx, "kpi", "a KPI reading") {
         let kpi = k.req_str(cx, "id").map(|x| r(cx, x));
         let value = k.req_num(cx, "value").map(|x| x.0);
-        let note = k.str_or_default(cx, "note");
+        let note = k.str_or_default(cx, "note").map(Arc::from);
         let loc = cx.loc(k.span.clone());
         k.finish(cx);
         if let (Some(kpi), Some(value)) = (kpi, value) {
@@ -608,7 +609,7 @@ pub fn checkin(cx: &mut Cx, t: &mut Table) -> Option<CheckIn> {
         let progress = u.num_in(cx, "progress", 0.0, 100.0);
         let confidence = u.num_in(cx, "confidence", 0.0, 10.0);
         let forecast_end = u.opt_date(cx, "forecast_end").map(|x| x.0);
-        let note = u.str_or_default(cx, "note");
+        let note = u.str_or_default(cx, "note").map(Arc::from);
         let loc = cx.loc(u.span.clone());
         u.finish(cx);
         if let (Some(initiative), Some(status)) = (initiative, status) {
