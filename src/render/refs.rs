@@ -85,8 +85,7 @@ impl Memo {
     }
 }
 
-/// One [`Memo`] per kind of entity, indexed like the plan's vectors: the references below, and
-/// the summaries of the page builders (`pages::Summaries`).
+/// One [`Memo`] per kind of entity, indexed like the plan's vectors: the references below.
 pub struct Memos {
     pub goals: Memo,
     pub people: Memo,
