@@ -66,12 +66,16 @@ pub(crate) fn parse_with(
         return (None, diags);
     };
     let settings = settings(loaded, plan_file, &mut diags);
-    let results: Vec<FileResult> = loaded
+    let files: Vec<&(FileId, FileKind)> = loaded
         .files
-        .par_iter()
+        .iter()
         .filter(|(_, k)| *k != FileKind::PlanToml)
-        .map(|(id, kind)| per_file(*id, kind, &settings))
         .collect();
+    let results = largest_first(
+        &files,
+        |&&(id, _)| loaded.sources.text(id).len(),
+        |&&(id, ref kind)| per_file(id, kind, &settings),
+    );
     let mut fragments = Vec::with_capacity(results.len());
     for (d, f) in results {
         diags.extend(d);
@@ -79,6 +83,36 @@ pub(crate) fn parse_with(
     }
     let plan = resolve::assemble(settings, fragments_into(fragments), loaded, &mut diags);
     (Some(plan), diags)
+}
+
+/// `work` on every item on rayon's threads, largest first, one item at a time; the results in
+/// the items' order.
+///
+/// In path order, rayon split the files into runs, and the thread left with people.toml (a
+/// twentieth of the enterprise plan's text, parsed as one piece) could still be parsing while
+/// the other had finished: 35 ms of a 120 ms parse on the enterprise plan, 200 ms of 800 ms on
+/// the huge one, in some runs. Taken first, and with single files to share out at the end,
+/// the two threads finish within a file of each other.
+fn largest_first<T: Sync, R: Send>(
+    items: &[T],
+    size: impl Fn(&T) -> usize,
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    // Stable: files of the same size are taken in path order (the results do not depend on it).
+    order.sort_by_key(|&i| std::cmp::Reverse(size(&items[i])));
+    // One item per piece, so that a thread that runs out takes any single file left instead of
+    // waiting for the other to finish a run of them.
+    let done: Vec<(usize, R)> = order
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|i| (i, work(&items[i])))
+        .collect();
+    let mut slots: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    for (i, r) in done {
+        slots[i] = Some(r);
+    }
+    slots.into_iter().flatten().collect()
 }
 
 /// The parts of a plan before references are resolved, in path order.
@@ -335,4 +369,20 @@ fn settings(loaded: &Loaded, file: FileId, diags: &mut Vec<Diagnostic>) -> Setti
     }
     t.finish(&mut cx);
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::largest_first;
+
+    #[test]
+    fn largest_first_gives_the_results_in_the_items_order() {
+        // Sizes out of order, with ties: the work runs largest first, the results come back
+        // in the order of the items.
+        let items: Vec<(usize, &str)> = vec![(3, "a"), (10, "b"), (3, "c"), (0, "d"), (7, "e")];
+        let out = largest_first(&items, |&(n, _)| n, |&(n, s)| format!("{s}{n}"));
+        assert_eq!(out, ["a3", "b10", "c3", "d0", "e7"]);
+        let none: Vec<usize> = Vec::new();
+        assert!(largest_first(&none, |&n| n, |&n| n).is_empty());
+    }
 }
