@@ -176,10 +176,13 @@ impl<'a> Renderer<'a> {
                 !matches!(self.files[n].1, Entry::Export) || self.files[n].0 == EXPORT_JSON
             })
             .collect();
-        // The largest pages first, so that no thread is left with a big one at the end.
+        // The largest pages first, so that no thread is left with a big one at the end; and one
+        // file per piece, so that no thread is left with a run of them either (rayon hands out
+        // runs of a list, and the thread that took the last worked alone until it was done).
         entries.sort_by_key(|&n| (!matches!(self.files[n].1, Entry::Page(s) if s.is_big()), n));
         let failures: Vec<(usize, Failure<S::Error>)> = entries
             .into_par_iter()
+            .with_max_len(1)
             .filter_map(|n| self.emit(n, sink).err().map(|f| (n, f)))
             .collect();
         match failures.into_iter().min_by_key(|(n, _)| *n) {
