@@ -103,16 +103,13 @@ fn largest_first<T: Sync, R: Send>(
     order.sort_by_key(|&i| std::cmp::Reverse(size(&items[i])));
     // One item per piece, so that a thread that runs out takes any single file left instead of
     // waiting for the other to finish a run of them.
-    let done: Vec<(usize, R)> = order
+    let mut done: Vec<(usize, R)> = order
         .into_par_iter()
         .with_max_len(1)
         .map(|i| (i, work(&items[i])))
         .collect();
-    let mut slots: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
-    for (i, r) in done {
-        slots[i] = Some(r);
-    }
-    slots.into_iter().flatten().collect()
+    done.sort_unstable_by_key(|&(i, _)| i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The parts of a plan before references are resolved, in path order.

@@ -76,9 +76,10 @@ impl<'a> Cx<'a> {
 /// An initiative's summary is listed on many pages (its department's and every department's
 /// above it, the timeline, the initiatives index, the focus page, its people's and goals'
 /// pages), so it is built once, on first use, and cloned. A person's, KPI's or objective's
-/// summary is listed on two or three pages and is built each time: cloning a kept `Value`
-/// costs about what building it does, and keeping them all held 37 MB (people) and 24 MB
-/// (KPIs and objectives) of the huge plan's 451 MB peak until the last page was written.
+/// summary is on three or four pages (its own, an index, its department's, its goals') and is
+/// built each time: cloning a kept `Value` costs about what building it does, and keeping them
+/// all held 37 MB (people) and 24 MB (KPIs and objectives) of the huge plan's 451 MB peak until
+/// the last page was written.
 pub struct Summaries {
     pub goals: Memo,
     pub depts: Memo,
