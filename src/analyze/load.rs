@@ -235,20 +235,9 @@ fn by_month(sources: Vec<Source>) -> Vec<(Month, Vec<Contribution>)> {
     }
     // Stable: the order within a month stays the sources' order.
     all.sort_by_key(|(m, _)| *m);
-    let mut runs: Vec<(Month, usize)> = Vec::new();
-    for (m, _) in &all {
-        match runs.last_mut() {
-            Some((last, n)) if last == m => *n += 1,
-            _ => runs.push((*m, 1)),
-        }
-    }
-    let mut rest = all.into_iter().map(|(_, c)| c);
-    runs.into_iter()
-        .map(|(m, n)| {
-            let mut cs = Vec::with_capacity(n);
-            cs.extend(rest.by_ref().take(n));
-            (m, cs)
-        })
+    // Collected from a slice, each month's list is allocated once at its length.
+    all.chunk_by(|a, b| a.0 == b.0)
+        .map(|run| (run[0].0, run.iter().map(|(_, c)| c.clone()).collect()))
         .collect()
 }
 
