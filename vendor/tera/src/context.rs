@@ -358,24 +358,12 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
     }
 
     // Plansite patch: a plain `a.b.c` path (no quotes, brackets, escapes or `~`), which is
-    // nearly every lookup, is split on dots directly. Same segments as `PointerMachina`, which
-    // also skips empty ones, without its character-by-character state machine.
-    if !pointer.bytes().any(|b| matches!(b, b'"' | b'\'' | b'\\' | b'[' | b']' | b'~')) {
-        let (bytes, mut start, mut target) = (pointer.as_bytes(), 0, value);
-        for end in 0..=bytes.len() {
-            if end == bytes.len() || bytes[end] == b'.' {
-                if end > start {
-                    let token = &pointer[start..end];
-                    target = match target {
-                        Value::Object(map) => map.get(token)?,
-                        Value::Array(list) => list.get(parse_index(token)?)?,
-                        _ => return None,
-                    };
-                }
-                start = end + 1;
-            }
-        }
-        return Some(target);
+    // nearly every lookup, is split on dots directly, in the same pass that checks it is plain.
+    // Same segments as `PointerMachina`, which also skips empty ones, without its
+    // character-by-character state machine. Lookups change nothing, so a path found not to be
+    // plain part way is simply walked again from the start by the state machine.
+    if let Some(found) = plain_dotted_pointer(value, pointer) {
+        return found;
     }
 
     PointerMachina::new(pointer)
@@ -391,6 +379,38 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
             Value::Array(list) => parse_index(&token).and_then(|x| list.get(x)),
             _ => None,
         })
+}
+
+/// Plansite patch: the fast path of `dotted_pointer`. `None` when the path is not plain;
+/// otherwise what the lookup found.
+#[inline]
+fn plain_dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<Option<&'a Value>> {
+    let (bytes, mut start, mut target) = (pointer.as_bytes(), 0, Some(value));
+    for (end, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' | b'\'' | b'\\' | b'[' | b']' | b'~' => return None,
+            b'.' => {
+                target = step(target, &pointer[start..end]);
+                start = end + 1;
+            }
+            _ => {}
+        }
+    }
+    Some(step(target, &pointer[start..]))
+}
+
+/// One segment of a plain path; empty segments are skipped, as `PointerMachina` does.
+#[inline]
+fn step<'a>(target: Option<&'a Value>, token: &str) -> Option<&'a Value> {
+    let target = target?;
+    if token.is_empty() {
+        return Some(target);
+    }
+    match target {
+        Value::Object(map) => map.get(token),
+        Value::Array(list) => list.get(parse_index(token)?),
+        _ => None,
+    }
 }
 
 /// serde jsons parse_index

@@ -6,7 +6,7 @@ use serde_json::{to_value, Value};
 use crate::context::dotted_pointer;
 use crate::errors::{Error, Result};
 use crate::renderer::for_loop::{ForLoop, ForLoopState};
-use crate::renderer::stack_frame::{FrameContext, FrameType, StackFrame, Val};
+use crate::renderer::stack_frame::{FrameContext, FrameType, StackFrame, Val, VarPath};
 use crate::template::Template;
 use crate::Context;
 
@@ -27,9 +27,8 @@ impl<'a> UserContext<'a> {
         self.inner.get(key)
     }
 
-    pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
-        let root = pointer.split('.').next().unwrap();
-        let rest = &pointer[root.len() + 1..];
+    /// Plansite patch: takes the name already split at its first dot (`root.rest`).
+    pub fn find_value_by_dotted_pointer(&self, root: &str, rest: &str) -> Option<&'a Value> {
         // Plansite patch: unescape (two new strings) only when there is something to unescape.
         let found = if root.contains('~') {
             self.inner.get(&root.replace("~1", "/").replace("~0", "~"))
@@ -110,8 +109,10 @@ impl<'a> CallStack<'a> {
     }
 
     pub fn lookup(&self, key: &str) -> Option<Val<'a>> {
+        // Plansite patch: the name is split at its first dot once, not once or twice per frame.
+        let path = VarPath::new(key);
         for stack_frame in self.stack.iter().rev() {
-            let found = stack_frame.find_value(key);
+            let found = stack_frame.find_path(&path);
             if found.is_some() {
                 return found;
             }
@@ -124,13 +125,11 @@ impl<'a> CallStack<'a> {
         }
 
         // Not in stack frame, look in user supplied context
-        if key.contains('.') {
-            return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
-        } else if let Some(value) = self.context.find_value(key) {
-            return Some(Cow::Borrowed(value));
+        match path.tail {
+            Some(rest) => self.context.find_value_by_dotted_pointer(path.root, rest),
+            None => self.context.find_value(key),
         }
-
-        None
+        .map(Cow::Borrowed)
     }
 
     /// Add an assignment value (via {% set ... %} and {% set_global ... %} )

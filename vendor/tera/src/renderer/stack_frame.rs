@@ -54,6 +54,24 @@ pub fn value_by_pointer<'a>(pointer: &str, val: &Val<'a>) -> Option<Val<'a>> {
     }
 }
 
+/// Plansite patch: a variable's name split at its first dot, `root.tail`, once per lookup.
+/// `tail` is `None` without a dot (and `Some("")` for a name ending in one).
+#[derive(Debug, Clone, Copy)]
+pub struct VarPath<'k> {
+    pub whole: &'k str,
+    pub root: &'k str,
+    pub tail: Option<&'k str>,
+}
+
+impl<'k> VarPath<'k> {
+    pub fn new(whole: &'k str) -> Self {
+        match whole.split_once('.') {
+            Some((root, tail)) => VarPath { whole, root, tail: Some(tail) },
+            None => VarPath { whole, root: whole, tail: None },
+        }
+    }
+}
+
 /// Enumerates the types of stack frames
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum FrameType {
@@ -140,75 +158,51 @@ impl<'a> StackFrame<'a> {
 
     /// Finds a value in the stack frame.
     /// Looks first in `frame_context`, then compares to for_loop key_name and value_name.
-    pub fn find_value(&self, key: &str) -> Option<Val<'a>> {
-        self.find_value_in_frame(key).or_else(|| self.find_value_in_for_loop(key))
+    /// Plansite patch: takes the name already split at its first dot (it was `find_value(key)`),
+    /// so that the call stack splits it once for all frames instead of once or twice in each.
+    pub fn find_path(&self, path: &VarPath<'_>) -> Option<Val<'a>> {
+        self.find_path_in_frame(path).or_else(|| self.find_path_in_for_loop(path))
     }
 
     /// Finds a value in `frame_context`.
-    pub fn find_value_in_frame(&self, key: &str) -> Option<Val<'a>> {
-        if let Some(dot) = key.find('.') {
-            if dot < key.len() + 1 {
-                if let Some(found_value) =
-                    self.context.get(&key[0..dot]).map(|v| value_by_pointer(&key[dot + 1..], v))
-                {
-                    return found_value;
-                }
-            }
-        } else if let Some(found) = self.context.get(key) {
-            return Some(found.clone());
+    fn find_path_in_frame(&self, path: &VarPath<'_>) -> Option<Val<'a>> {
+        match path.tail {
+            Some(tail) => self.context.get(path.root).and_then(|v| value_by_pointer(tail, v)),
+            None => self.context.get(path.root).cloned(),
         }
-
-        None
     }
+
     /// Finds a value in the `for_loop` if there is one
-    pub fn find_value_in_for_loop(&self, key: &str) -> Option<Val<'a>> {
-        if let Some(ref for_loop) = self.for_loop {
-            // 1st case: the variable is the key of a KeyValue for loop
-            if for_loop.is_key(key) {
-                return Some(Cow::Owned(Value::String(for_loop.get_current_key())));
-            }
+    fn find_path_in_for_loop(&self, path: &VarPath<'_>) -> Option<Val<'a>> {
+        let for_loop = self.for_loop.as_ref()?;
+        // 1st case: the variable is the key of a KeyValue for loop
+        if for_loop.is_key(path.whole) {
+            return Some(Cow::Owned(Value::String(for_loop.get_current_key())));
+        }
+        let tail = path.tail.unwrap_or("");
 
-            let (real_key, tail) = if let Some(tail_pos) = key.find('.') {
-                (&key[..tail_pos], &key[tail_pos + 1..])
-            } else {
-                (key, "")
+        // 2nd case: one of Tera loop built-in variable
+        if path.root == "loop" {
+            return match tail {
+                "index" => Some(Cow::Owned(Value::Number((for_loop.current + 1).into()))),
+                "index0" => Some(Cow::Owned(Value::Number(for_loop.current.into()))),
+                "first" => Some(Cow::Owned(Value::Bool(for_loop.current == 0))),
+                "last" => Some(Cow::Owned(Value::Bool(for_loop.current == for_loop.len() - 1))),
+                _ => None,
             };
-
-            // 2nd case: one of Tera loop built-in variable
-            if real_key == "loop" {
-                match tail {
-                    "index" => {
-                        return Some(Cow::Owned(Value::Number((for_loop.current + 1).into())));
-                    }
-                    "index0" => {
-                        return Some(Cow::Owned(Value::Number(for_loop.current.into())));
-                    }
-                    "first" => {
-                        return Some(Cow::Owned(Value::Bool(for_loop.current == 0)));
-                    }
-                    "last" => {
-                        return Some(Cow::Owned(Value::Bool(
-                            for_loop.current == for_loop.len() - 1,
-                        )));
-                    }
-                    _ => return None,
-                };
-            }
-
-            // Last case: the variable is/starts with the value name of the for loop
-            // The `set` case will have been taken into account before
-
-            // Exact match to the loop value and no tail
-            if key == for_loop.value_name {
-                return Some(for_loop.get_current_value());
-            }
-
-            if real_key == for_loop.value_name && !tail.is_empty() {
-                return value_by_pointer(tail, &for_loop.get_current_value());
-            }
         }
 
-        None
+        // Last case: the variable is/starts with the value name of the for loop
+        // The `set` case will have been taken into account before
+        if path.root != for_loop.value_name {
+            return None;
+        }
+        match path.tail {
+            // Exact match to the loop value and no tail
+            None => Some(for_loop.get_current_value()),
+            Some("") => None,
+            Some(tail) => value_by_pointer(tail, &for_loop.get_current_value()),
+        }
     }
 
     /// Insert a value in the context
