@@ -1,5 +1,8 @@
 //! HTML escaping: one way for every page, chart and error overlay plansite writes.
 
+use std::convert::Infallible;
+use std::io;
+
 /// Escape text for element content and quoted attribute values. Unlike tera's default it leaves
 /// `/` alone: escaping it buys no safety inside quoted attributes and makes every link
 /// unreadable.
@@ -23,14 +26,29 @@ const SPECIAL: [bool; 256] = {
 /// Append `input` escaped, copying the runs between special characters whole (most text has
 /// none, so this is usually one copy).
 pub fn escape_into(out: &mut String, input: &str) {
+    let Ok(()) = escape_pieces(input, |piece| {
+        out.push_str(piece);
+        Ok::<(), Infallible>(())
+    });
+}
+
+/// Write `input` escaped, as [`escape`] would return it, without making a string of it: how
+/// templates write every escaped `{{ x }}`.
+pub fn write_escaped(out: &mut dyn io::Write, input: &str) -> io::Result<()> {
+    escape_pieces(input, |piece| out.write_all(piece.as_bytes()))
+}
+
+/// Hand `input` escaped to `put`, piece by piece: the runs between special characters, and
+/// each one's entity.
+fn escape_pieces<E>(input: &str, mut put: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
     let bytes = input.as_bytes();
     let mut start = 0;
     while let Some(i) = next_special(bytes, start) {
-        out.push_str(&input[start..i]);
-        out.push_str(entity(bytes[i]));
+        put(&input[start..i])?;
+        put(entity(bytes[i]))?;
         start = i + 1;
     }
-    out.push_str(&input[start..]);
+    put(&input[start..])
 }
 
 /// Where the next byte that needs escaping is, from `at` on. Words of eight bytes that hold none
@@ -111,7 +129,8 @@ mod tests {
     }
 
     /// Every mix of specials, next to each other, at either end, across word boundaries and
-    /// between multi-byte characters, against a byte-by-byte escape written the obvious way.
+    /// between multi-byte characters, against a byte-by-byte escape written the obvious way;
+    /// written out or returned as a string.
     #[test]
     fn matches_a_byte_by_byte_escape_on_every_mix() {
         fn obvious(s: &str) -> String {
@@ -147,6 +166,9 @@ mod tests {
                     })
                     .collect();
                 assert_eq!(escape(&s), obvious(&s), "{s:?}");
+                let mut written = Vec::new();
+                write_escaped(&mut written, &s).unwrap();
+                assert_eq!(String::from_utf8(written).unwrap(), obvious(&s), "{s:?}");
                 assert_eq!(needs_escape(&s), escape(&s) != s, "{s:?}");
             }
         }

@@ -178,6 +178,7 @@ fn compile(raw: Vec<(String, String)>) -> Result<Tera, tera::Error> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(html::escape);
+    tera.set_escape_write_fn(html::write_escaped);
     tera.add_raw_templates(raw)?;
     Ok(tera)
 }

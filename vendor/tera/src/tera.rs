@@ -77,7 +77,14 @@ pub struct Tera {
     pub autoescape_suffixes: Vec<&'static str>,
     #[doc(hidden)]
     escape_fn: EscapeFn,
+    /// Plansite patch: what `{{ x }}` escapes through straight into the output, when set.
+    #[doc(hidden)]
+    escape_write_fn: Option<EscapeWriteFn>,
 }
+
+/// Plansite patch: an escape function that writes into the output instead of returning a new
+/// string (one allocation and one copy less per escaped `{{ x }}`).
+pub type EscapeWriteFn = fn(&mut dyn Write, &str) -> std::io::Result<()>;
 
 impl Tera {
     fn create(dir: &str, parse_only: bool) -> Result<Tera> {
@@ -96,6 +103,7 @@ impl Tera {
             testers: NameMap::default(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_write_fn: None,
         };
 
         tera.load_from_glob()?;
@@ -821,11 +829,27 @@ impl Tera {
     /// ```
     pub fn set_escape_fn(&mut self, function: EscapeFn) {
         self.escape_fn = function;
+        // Plansite patch: a writing escape set before would no longer match.
+        self.escape_write_fn = None;
+    }
+
+    /// Plansite patch: the escape function that `{{ x }}` writes through into the output,
+    /// when set. It must write exactly what the function given to [`Tera::set_escape_fn`]
+    /// returns, which filters' arguments and `set` still use.
+    pub fn set_escape_write_fn(&mut self, function: EscapeWriteFn) {
+        self.escape_write_fn = Some(function);
+    }
+
+    #[doc(hidden)]
+    #[inline]
+    pub fn get_escape_write_fn(&self) -> Option<EscapeWriteFn> {
+        self.escape_write_fn
     }
 
     /// Reset escape function to default [`escape_html()`].
     pub fn reset_escape_fn(&mut self) {
         self.escape_fn = escape_html;
+        self.escape_write_fn = None;
     }
 
     /// Re-parse all templates found in the glob given to Tera.
@@ -900,6 +924,7 @@ impl Default for Tera {
             functions: NameMap::default(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_write_fn: None,
         };
 
         tera.register_tera_filters();

@@ -341,6 +341,18 @@ impl<'a> Processor<'a> {
     }
 
     fn eval_expression(&mut self, expr: &'a Expr) -> Result<Val<'a>> {
+        let (res, escape) = self.eval_expression_unescaped(expr)?;
+        if escape {
+            // `escape` is only set for strings.
+            let escaped = self.tera.get_escape_fn()(res.as_str().unwrap_or_default());
+            return Ok(Cow::Owned(to_value(escaped).map_err(Error::json)?));
+        }
+        Ok(res)
+    }
+
+    /// Plansite patch: `eval_expression` without its last step, and whether that step would
+    /// escape the result, so that `{{ x }}` can escape straight into the output.
+    fn eval_expression_unescaped(&mut self, expr: &'a Expr) -> Result<(Val<'a>, bool)> {
         let mut needs_escape = false;
 
         let mut res = match expr.val {
@@ -408,7 +420,7 @@ impl<'a> Processor<'a> {
                                 return Err(e);
                             }
                             // A negative undefined ident is !false so truthy
-                            return Ok(Cow::Owned(Value::Bool(true)));
+                            return Ok((Cow::Owned(Value::Bool(true)), false));
                         }
                     }
                 }
@@ -441,17 +453,27 @@ impl<'a> Processor<'a> {
 
         // Lastly, we need to check if the expression is negated, thus turning it into a bool
         if expr.negated {
-            return Ok(Cow::Owned(Value::Bool(!res.is_truthy())));
+            return Ok((Cow::Owned(Value::Bool(!res.is_truthy())), false));
         }
 
         // Checks if it's a string and we need to escape it (if the last filter is `safe` we don't)
-        if self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe() {
-            res = Cow::Owned(
-                to_value(self.tera.get_escape_fn()(res.as_str().unwrap())).map_err(Error::json)?,
-            );
-        }
+        let escape =
+            self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe();
+        Ok((res, escape))
+    }
 
-        Ok(res)
+    /// Plansite patch: `{{ x }}` escaped through the writing escape function when there is
+    /// one, rather than into a new string that is then copied into the output.
+    fn render_variable(&mut self, expr: &'a Expr, write: &mut impl Write) -> Result<()> {
+        let (res, escape) = self.eval_expression_unescaped(expr)?;
+        match (escape, res.as_str()) {
+            (true, Some(s)) => match self.tera.get_escape_write_fn() {
+                Some(escape_into) => escape_into(write, s)?,
+                None => write.write_all(self.tera.get_escape_fn()(s).as_bytes())?,
+            },
+            _ => res.render(write)?,
+        }
+        Ok(())
     }
 
     /// Render an expression and never escape its result
@@ -965,7 +987,7 @@ impl<'a> Processor<'a> {
             // Comments are ignored when rendering
             Node::Comment(_, _) => (),
             Node::Text(ref s) | Node::Raw(_, ref s, _) => write.write_all(s.as_bytes())?,
-            Node::VariableBlock(_, ref expr) => self.eval_expression(expr)?.render(write)?,
+            Node::VariableBlock(_, ref expr) => self.render_variable(expr, write)?,
             Node::Set(_, ref set) => self.eval_set(set)?,
             Node::FilterSection(_, FilterSection { ref filter, ref body }, _) => {
                 let body = render_to_string(
