@@ -16,6 +16,7 @@ pub(crate) const BAND_H: i32 = 20;
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
+const QUARTERS: [&str; 4] = ["Q1", "Q2", "Q3", "Q4"];
 
 /// A month counted from year 0: year × 12 + month − 1.
 pub(crate) fn month_index(d: NaiveDate) -> i64 {
@@ -162,18 +163,22 @@ impl TimeAxis {
         out
     }
 
-    /// Lower-band segments: (first month index, months, label).
-    fn lower_segments(&self) -> Vec<(i64, i64, String)> {
+    /// Lower-band segments: (first month index, months, label). The labels are constants:
+    /// every chart on a time axis draws them, thousands of times per site.
+    fn lower_segments(&self) -> Vec<(i64, i64, &'static str)> {
         match self.level {
             Level::None => Vec::new(),
             Level::Months => (self.first..self.after)
-                .map(|m| (m, 1, MONTHS[m.rem_euclid(12) as usize].to_string()))
+                .map(|m| (m, 1, MONTHS[m.rem_euclid(12) as usize]))
                 .collect(),
             Level::Quarters => (self.first..self.after)
                 .step_by(3)
                 .map(|m| {
-                    let q = (m - self.offset).rem_euclid(12) / 3 + 1;
-                    (m, 3, format!("Q{q}"))
+                    (
+                        m,
+                        3,
+                        QUARTERS[((m - self.offset).rem_euclid(12) / 3) as usize],
+                    )
                 })
                 .collect(),
         }
@@ -214,12 +219,19 @@ impl TimeAxis {
         (a.max(self.x0), b.min(self.x1))
     }
 
-    fn band_labels(&self, c: &Canvas, y: i32, segments: &[(i64, i64, String)], bold: bool) {
+    fn band_labels(
+        &self,
+        c: &Canvas,
+        y: i32,
+        segments: &[(i64, i64, impl AsRef<str>)],
+        bold: bool,
+    ) {
         let font = Font::new(SMALL_PX)
             .color(if bold { INK } else { MUTED })
             .anchor(HPos::Center, VPos::Center);
         let font = if bold { font.bold() } else { font };
         for (first, months, label) in segments {
+            let label = label.as_ref();
             let (a, b) = self.segment_span(*first, *months);
             if b - a >= text_width(label, SMALL_PX, bold) + 6.0 {
                 c.text(super::draw::px((a + b) / 2.0), y + BAND_H / 2, label, font);
@@ -227,7 +239,7 @@ impl TimeAxis {
         }
     }
 
-    fn band_ticks(&self, c: &Canvas, y: i32, segments: &[(i64, i64, String)]) {
+    fn band_ticks(&self, c: &Canvas, y: i32, segments: &[(i64, i64, impl AsRef<str>)]) {
         for (first, months, _) in segments {
             let (a, _) = self.segment_span(*first, *months);
             if a > self.x0 {
@@ -240,13 +252,13 @@ impl TimeAxis {
     /// Vertical grid lines from `y0` to `y1`: light at quarters/months, darker at years.
     pub fn draw_grid(&self, c: &Canvas, y0: i32, y1: i32) {
         for (m, _, _) in self.lower_segments() {
-            let x = super::draw::px(self.x(month_start(m)));
+            let x = super::draw::px(self.month_x(m));
             if (m - self.offset).rem_euclid(12) != 0 && f64::from(x) > self.x0 {
                 c.line(&[(x, y0), (x, y1)], GRID, 1);
             }
         }
         for m in self.labelled_years() {
-            let x = self.x(month_start(m));
+            let x = self.month_x(m);
             if x > self.x0 && x < self.x1 {
                 let x = super::draw::px(x);
                 c.line(&[(x, y0), (x, y1)], PALE, 1);
@@ -270,7 +282,7 @@ mod tests {
         assert_eq!(axis.start, d(2026, 4, 1));
         assert_eq!(month_start(axis.after), d(2027, 4, 1));
         assert_eq!(axis.year_label(axis.labelled_years()[0]), "FY2027");
-        let quarters: Vec<String> = axis.lower_segments().into_iter().map(|s| s.2).collect();
+        let quarters: Vec<&str> = axis.lower_segments().into_iter().map(|s| s.2).collect();
         assert_eq!(axis.level, Level::Months);
         assert_eq!(quarters.len(), 12);
     }
@@ -279,7 +291,7 @@ mod tests {
     fn calendar_quarters() {
         let axis = TimeAxis::new(d(2026, 1, 1), d(2029, 12, 31), 1, 0.0, 900.0, false);
         assert_eq!(axis.level, Level::Quarters);
-        let labels: Vec<String> = axis.lower_segments().into_iter().map(|s| s.2).collect();
+        let labels: Vec<&str> = axis.lower_segments().into_iter().map(|s| s.2).collect();
         assert_eq!(labels[..4], ["Q1", "Q2", "Q3", "Q4"]);
         assert_eq!(axis.year_label(axis.labelled_years()[0]), "2026");
     }
