@@ -52,7 +52,7 @@ impl Locale {
     /// A decimal with `dp` places, grouped.
     pub fn decimal(&self, d: Decimal, dp: u32) -> String {
         let d = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-        self.assemble(d.is_sign_negative() && !d.is_zero(), &fixed_digits(d, dp))
+        self.assemble_owned(d.is_sign_negative() && !d.is_zero(), fixed_digits(d, dp))
     }
 
     /// Plain digits (`1234.50`) as this language writes them: sign, grouping, decimal mark.
@@ -74,6 +74,17 @@ impl Locale {
         out
     }
 
+    /// [`Locale::assemble`] for digits the caller owns: handed back as they are when this
+    /// language writes them unchanged (no sign, no group, or a point for the decimal mark),
+    /// which is most table cells.
+    fn assemble_owned(&self, negative: bool, digits: String) -> String {
+        let int_len = digits.find('.').unwrap_or(digits.len());
+        if !negative && int_len <= 3 && (self.decimal == '.' || int_len == digits.len()) {
+            return digits;
+        }
+        self.assemble(negative, &digits)
+    }
+
     fn push_grouped(&self, out: &mut String, int: &str) {
         let n = int.len();
         for (i, c) in int.char_indices() {
@@ -87,7 +98,7 @@ impl Locale {
     /// A float for display (KPI values, FTE), trailing zeros kept to `dp`.
     pub fn number(&self, v: f64, dp: u32) -> String {
         if let Some((negative, digits)) = digits::rounded(v, dp) {
-            return self.assemble(negative, &digits);
+            return self.assemble_owned(negative, digits);
         }
         match Decimal::from_f64_retain(v) {
             Some(d) if v.is_finite() => self.decimal(d, dp),
@@ -97,9 +108,10 @@ impl Locale {
 
     /// A KPI-style value: up to two decimals, no trailing zeros.
     pub fn value(&self, v: f64) -> String {
-        if let Some((negative, digits)) = digits::rounded(v, 2) {
-            let digits = digits.trim_end_matches('0').trim_end_matches('.');
-            return self.assemble(negative, digits);
+        if let Some((negative, mut digits)) = digits::rounded(v, 2) {
+            let kept = digits.trim_end_matches('0').trim_end_matches('.').len();
+            digits.truncate(kept);
+            return self.assemble_owned(negative, digits);
         }
         let Some(d) = Decimal::from_f64_retain(v).filter(|_| v.is_finite()) else {
             return "–".into();
@@ -116,7 +128,10 @@ impl Locale {
         } else {
             "\u{202f}"
         };
-        format!("{}{sep}%", self.number(v, dp))
+        let mut out = self.number(v, dp);
+        out.push_str(sep);
+        out.push('%');
+        out
     }
 
     /// Money in the currency's minor units, with the code: `EUR 1,250,000.50` / `1.250.000,50 EUR`.
@@ -190,6 +205,23 @@ mod tests {
 
     fn m(s: &str) -> Money {
         Money::parse(s).unwrap()
+    }
+
+    /// Handing owned digits back unchanged must give what assembling them gives.
+    #[test]
+    fn owned_digits_come_back_as_assembled() {
+        for lang in [Language::En, Language::De, Language::Fr] {
+            let loc = Locale::new(lang);
+            for digits in ["0", "7", "12.5", "999", "999.99", "1000", "1234.5", "0.05"] {
+                for negative in [false, true] {
+                    assert_eq!(
+                        loc.assemble_owned(negative, digits.to_string()),
+                        loc.assemble(negative, digits),
+                        "{lang:?} {negative} {digits}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
