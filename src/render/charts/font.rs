@@ -2,7 +2,8 @@
 //! label so that truncation and placement match what the browser draws.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+// Fx, not SipHash (~175 instructions per label): the keys are the site's own labels.
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use ab_glyph::{Font, FontRef, GlyphId, ScaleFont};
