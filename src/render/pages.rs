@@ -16,7 +16,7 @@ use crate::render::markdown::{self, Links};
 use crate::render::refs::{self, *};
 use crate::render::relations::Relations;
 use crate::render::shell::{self, Shell};
-use crate::render::{figures, overview};
+use crate::render::{figures, overview, theme};
 
 /// One page to render: its path in the site, its template and its variables.
 pub struct Page {
@@ -1297,7 +1297,8 @@ pub fn render_page(
     // written without the buffer growing and copying itself over and over; and bytes, not a
     // `String` (`Tera::render` checks 100 MB of its own output for UTF-8 on a large site).
     let mut out = Vec::with_capacity(16 << 10);
-    tera.render_to(p.template, &ctx, &mut out)?;
+    let root = ctx.get("root").cloned().unwrap_or(Value::Null);
+    theme::with_page_root(root, || tera.render_to(p.template, &ctx, &mut out))?;
     Ok(out)
 }
 

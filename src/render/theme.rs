@@ -2,6 +2,7 @@
 //! a plan may use another theme from `themes/<name>/` and override any template by name from
 //! `templates/`.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
@@ -357,7 +358,10 @@ fn register_locale_filters(tera: &mut Tera, loc: Locale, code: String, minor: u3
     });
     register_safe(tera, "checkin_link", move |d, args| {
         let mut out = String::with_capacity(64);
-        checkin_link(&mut out, d, arg(args, "checkin_link", "root")?, &loc);
+        with_root(args, "checkin_link", |root| {
+            checkin_link(&mut out, d, root, &loc);
+            Ok(())
+        })?;
         Ok(Value::String(out))
     });
     register_safe(tera, "kpi_status_cells", move |h, _| {
@@ -367,8 +371,9 @@ fn register_locale_filters(tera: &mut Tera, loc: Locale, code: String, minor: u3
     });
     register_safe(tera, "budget_line_cells", move |l, args| {
         let mut out = String::with_capacity(400);
-        let root = arg(args, "budget_line_cells", "root")?;
-        budget_line_cells(&mut out, l, root, &loc, minor)?;
+        with_root(args, "budget_line_cells", |root| {
+            budget_line_cells(&mut out, l, root, &loc, minor)
+        })?;
         Ok(Value::String(out))
     });
     register_safe(tera, "pct", move |v, args| {
@@ -389,12 +394,12 @@ fn register_html_filters(tera: &mut Tera) {
     // reallocates it three or four times, and these run hundreds of thousands of times.
     register_safe(tera, "link", |x, args| {
         let mut out = String::with_capacity(128);
-        link(&mut out, x, arg(args, "link", "root")?)?;
+        with_root(args, "link", |root| link(&mut out, x, root))?;
         Ok(Value::String(out))
     });
     register_safe(tera, "links", |xs, args| {
         let mut out = String::with_capacity(256);
-        links(&mut out, xs, arg(args, "links", "root")?)?;
+        with_root(args, "links", |root| links(&mut out, xs, root))?;
         Ok(Value::String(out))
     });
     register_safe(tera, "status", |s, _| {
@@ -420,6 +425,42 @@ fn register_html_filters(tera: &mut Tera) {
         );
         Ok(Value::String(out))
     });
+}
+
+thread_local! {
+    /// The `root` of the page this thread is rendering (see [`with_page_root`]).
+    static PAGE_ROOT: RefCell<Value> = const { RefCell::new(Value::Null) };
+}
+
+/// Run `render` with `root` as the page's root for the filters that write links. A filter sees
+/// only its input and arguments, not the page; passing `root=root` to each call cost a
+/// variable lookup, a copy and a hashed map per link (~180,000 of them on a large site).
+pub fn with_page_root<R>(root: Value, render: impl FnOnce() -> R) -> R {
+    let outer = PAGE_ROOT.with(|r| r.replace(root));
+    let result = render();
+    PAGE_ROOT.with(|r| r.replace(outer));
+    result
+}
+
+/// Call `f` with a link filter's root: its `root` argument when the template gives one,
+/// otherwise the root of the page being rendered.
+fn with_root<R>(
+    args: &HashMap<String, Value>,
+    filter: &str,
+    f: impl FnOnce(&Value) -> tera::Result<R>,
+) -> tera::Result<R> {
+    if let Some(root) = args.get("root") {
+        return f(root);
+    }
+    PAGE_ROOT.with(|root| {
+        let root = root.borrow();
+        if root.is_null() {
+            return Err(tera::Error::msg(format!(
+                "filter `{filter}` needs the argument `root` outside a page"
+            )));
+        }
+        f(&root)
+    })
 }
 
 fn arg<'a>(args: &'a HashMap<String, Value>, filter: &str, name: &str) -> tera::Result<&'a Value> {
@@ -878,6 +919,36 @@ mod tests {
         );
         let ctx = tera::Context::from_value(vars).unwrap();
         assert!(t.render("bad.html", &ctx).is_err());
+    }
+
+    /// Inside a page the link filters take the page's root when not given one; an explicit
+    /// `root` still wins, and the page's root is put back after a nested render.
+    #[test]
+    fn link_filters_default_to_the_page_root() {
+        let t = tera(&[
+            ("page.html", "{{ a | link }}|{{ list | links }}"),
+            ("given.html", r#"{{ a | link(root="x/") }}"#),
+        ]);
+        let vars = json!({
+            "a": {"id": "g", "title": "G", "url": "goals/g.html"},
+            "list": [{"id": "p", "name": "Ana", "url": "people/p.html"}],
+        });
+        let in_page =
+            |root: &str, name: &str| with_page_root(json!(root), || render(&t, name, vars.clone()));
+        assert_eq!(
+            in_page("../", "page.html"),
+            r#"<a href="../goals/g.html">G</a>|<a href="../people/p.html">Ana</a>"#
+        );
+        assert_eq!(
+            in_page("../", "given.html"),
+            r#"<a href="x/goals/g.html">G</a>"#
+        );
+        let nested = with_page_root(json!("../../"), || {
+            let inner = in_page("", "page.html");
+            (inner, render(&t, "page.html", vars.clone()))
+        });
+        assert!(nested.0.starts_with(r#"<a href="goals/g.html">"#));
+        assert!(nested.1.starts_with(r#"<a href="../../goals/g.html">"#));
     }
 
     #[test]
