@@ -74,6 +74,7 @@ fn holds_special(word: &[u8]) -> bool {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
     let Ok(word) = <[u8; 8]>::try_from(word).map(u64::from_le_bytes) else {
+        // Not a whole word: leave it to the byte-by-byte scan.
         return true;
     };
     let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
