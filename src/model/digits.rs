@@ -105,13 +105,23 @@ fn trim_zeros(s: String) -> String {
 /// division per zero.
 pub fn push_decimal(out: &mut String, d: rust_decimal::Decimal, dp: Option<u32>) {
     let mut buf = itoa::Buffer::new();
-    let mut digits = buf.format(d.mantissa().unsigned_abs());
+    let magnitude = d.mantissa().unsigned_abs();
+    // Nearly every amount fits in 64 bits, whose digits cost a fraction of 128 bits' ones.
+    let mut digits = match u64::try_from(magnitude) {
+        Ok(small) => buf.format(small),
+        Err(_) => buf.format(magnitude),
+    };
     let mut scale = d.scale();
     match dp {
         Some(dp) => {
             debug_assert!(scale <= dp, "round to {dp} places first");
-            let padded: String = digits.chars().chain((scale..dp).map(|_| '0')).collect();
-            push_fixed(out, &padded, dp as usize);
+            push_fixed(out, digits, scale as usize);
+            if dp > scale {
+                if scale == 0 {
+                    out.push('.');
+                }
+                (scale..dp).for_each(|_| out.push('0'));
+            }
         }
         None => {
             while scale > 0 && digits.ends_with('0') && digits.len() > 1 {
