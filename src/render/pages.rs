@@ -1297,8 +1297,7 @@ pub fn render_page(
     // written without the buffer growing and copying itself over and over; and bytes, not a
     // `String` (`Tera::render` checks 100 MB of its own output for UTF-8 on a large site).
     let mut out = Vec::with_capacity(16 << 10);
-    let root = ctx.get("root").cloned().unwrap_or(Value::Null);
-    theme::with_page_root(root, || tera.render_to(p.template, &ctx, &mut out))?;
+    theme::render_to(tera, p.template, &ctx, &mut out)?;
     Ok(out)
 }
 

@@ -65,9 +65,17 @@ fn render(
     pages::merge(&mut vars, json!({ "page": { "section": section } }));
     let ctx = tera::Context::from_value(vars)?;
     Ok(Parts {
-        nav: tera.render("nav.html", &ctx)?,
-        footer: tera.render("footer.html", &ctx)?,
+        nav: render_part(tera, "nav.html", &ctx)?,
+        footer: render_part(tera, "footer.html", &ctx)?,
     })
+}
+
+/// One part, through the theme's `render_to` so that the link filters know `root` here as
+/// they do in pages.
+fn render_part(tera: &tera::Tera, name: &str, ctx: &tera::Context) -> Result<String, tera::Error> {
+    let mut out = Vec::new();
+    super::theme::render_to(tera, name, ctx, &mut out)?;
+    String::from_utf8(out).map_err(|e| tera::Error::msg(format!("{name} is not UTF-8: {e}")))
 }
 
 /// The page's navigation section, as its variables name it (`page.section`).

@@ -432,10 +432,23 @@ thread_local! {
     static PAGE_ROOT: RefCell<Value> = const { RefCell::new(Value::Null) };
 }
 
+/// Render the template `name` with `ctx` into `out`, with the context's `root` as the root the
+/// link filters use when not given one: how pages and their navigation and footer are
+/// rendered.
+pub fn render_to(
+    tera: &Tera,
+    name: &str,
+    ctx: &tera::Context,
+    out: impl std::io::Write,
+) -> tera::Result<()> {
+    let root = ctx.get("root").cloned().unwrap_or(Value::Null);
+    with_page_root(root, || tera.render_to(name, ctx, out))
+}
+
 /// Run `render` with `root` as the page's root for the filters that write links. A filter sees
 /// only its input and arguments, not the page; passing `root=root` to each call cost a
 /// variable lookup, a copy and a hashed map per link (~180,000 of them on a large site).
-pub fn with_page_root<R>(root: Value, render: impl FnOnce() -> R) -> R {
+fn with_page_root<R>(root: Value, render: impl FnOnce() -> R) -> R {
     let outer = PAGE_ROOT.with(|r| r.replace(root));
     let result = render();
     PAGE_ROOT.with(|r| r.replace(outer));
@@ -949,6 +962,16 @@ mod tests {
         });
         assert!(nested.0.starts_with(r#"<a href="goals/g.html">"#));
         assert!(nested.1.starts_with(r#"<a href="../../goals/g.html">"#));
+        // `render_to`, which pages and their navigation and footer go through, takes the root
+        // from the context.
+        let mut with_ctx = vars.clone();
+        with_ctx["root"] = json!("../");
+        let ctx = tera::Context::from_value(with_ctx).unwrap();
+        let mut out = Vec::new();
+        render_to(&t, "page.html", &ctx, &mut out).unwrap();
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .starts_with(r#"<a href="../goals/g.html">"#));
     }
 
     #[test]
