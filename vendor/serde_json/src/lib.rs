@@ -436,6 +436,8 @@ mod iter;
 mod lexical;
 mod number;
 mod read;
+#[cfg(not(feature = "preserve_order"))]
+mod vec_map;
 
 #[cfg(feature = "raw_value")]
 mod raw;

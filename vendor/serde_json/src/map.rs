@@ -25,8 +25,9 @@ use core::mem;
 use core::ops;
 use serde::de;
 
+// Plansite patch: a vector kept sorted by key instead of a BTreeMap (see vec_map.rs).
 #[cfg(not(feature = "preserve_order"))]
-use alloc::collections::{btree_map, BTreeMap};
+use crate::vec_map::{self as btree_map, VecMap as BTreeMap};
 #[cfg(feature = "preserve_order")]
 use indexmap::IndexMap;
 
@@ -59,11 +60,7 @@ impl Map<String, Value> {
     pub fn with_capacity(capacity: usize) -> Self {
         Map {
             #[cfg(not(feature = "preserve_order"))]
-            map: {
-                // does not support with_capacity
-                let _ = capacity;
-                BTreeMap::new()
-            },
+            map: BTreeMap::with_capacity(capacity),
             #[cfg(feature = "preserve_order")]
             map: IndexMap::with_capacity_and_hasher(capacity, BuildHasherImpl::default()),
         }
@@ -286,7 +283,7 @@ impl Map<String, Value> {
         S: Into<String>,
     {
         #[cfg(not(feature = "preserve_order"))]
-        use alloc::collections::btree_map::Entry as EntryImpl;
+        use crate::vec_map::Entry as EntryImpl;
         #[cfg(feature = "preserve_order")]
         use indexmap::map::Entry as EntryImpl;
 
