@@ -267,10 +267,22 @@ macro_rules! json_internal {
 
     ({ $($tt:tt)+ }) => {
         $crate::Value::Object({
-            let mut object = $crate::Map::new();
+            // Plansite patch: room for every entry at once (an upper bound: the top-level
+            // commas, plus one), since a map is a vector that would otherwise grow 4, 8, 16.
+            let mut object =
+                $crate::Map::with_capacity(0usize $(+ $crate::json_internal!(@comma $tt))* + 1);
             $crate::json_internal!(@object object () ($($tt)+) ($($tt)+));
             object
         })
+    };
+
+    // Plansite patch: 1 for a top-level comma of an object's tokens, 0 for any other token.
+    (@comma ,) => {
+        1usize
+    };
+
+    (@comma $other:tt) => {
+        0usize
     };
 
     // Any Serialize type: numbers, strings, struct literals, variables etc.

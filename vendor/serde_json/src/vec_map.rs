@@ -212,8 +212,18 @@ impl<K: Ord, V> VecMap<K, V> {
 
 impl<K: Ord, V> Extend<(K, V)> for VecMap<K, V> {
     fn extend<T: IntoIterator<Item = (K, V)>>(&mut self, iter: T) {
-        self.entries.extend(iter);
-        self.settle();
+        let iter = iter.into_iter();
+        // A few entries (a page's variables merged into a map) go in one by one; many are
+        // appended and sorted once, which costs O(n log n) however they come.
+        if iter.size_hint().1.is_some_and(|most| most <= 8) {
+            self.entries.reserve(iter.size_hint().0);
+            for (k, v) in iter {
+                self.insert(k, v);
+            }
+        } else {
+            self.entries.extend(iter);
+            self.settle();
+        }
     }
 }
 
@@ -440,8 +450,10 @@ mod tests {
                         assert_eq!(vi, bi);
                     }
                     _ => {
+                        // A few (inserted one by one) or many (appended and sorted).
+                        let count = if n % 2 == 0 { 4 } else { 12 };
                         let more: Vec<(u64, usize)> =
-                            keys(seed + k, 4, 60).into_iter().map(|x| (x, n)).collect();
+                            keys(seed + k, count, 60).into_iter().map(|x| (x, n)).collect();
                         v.extend(more.clone());
                         b.extend(more);
                     }
