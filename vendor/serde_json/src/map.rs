@@ -85,6 +85,16 @@ impl Map<String, Value> {
         self.map.get(key)
     }
 
+    /// Plansite patch: `get` for a `&str`, which the sorted vector searches comparing first
+    /// bytes before whole keys (most keys of an object differ in their first byte).
+    #[inline]
+    pub fn get_str(&self, key: &str) -> Option<&Value> {
+        #[cfg(not(feature = "preserve_order"))]
+        return self.map.get_str(key);
+        #[cfg(feature = "preserve_order")]
+        return self.map.get(key);
+    }
+
     /// Returns true if the map contains a value for the specified key.
     ///
     /// The key may be any borrowed form of the map's key type, but the ordering

@@ -10,10 +10,30 @@
 
 use alloc::vec::{self, Vec};
 use core::borrow::Borrow;
+use core::cmp::Ordering;
 use core::fmt::{self, Debug};
 use core::hash::{Hash, Hasher};
 use core::iter::FusedIterator;
 use core::{mem, slice};
+
+/// A key's order, which must be its `Ord`; `String` compares first bytes before whole keys.
+pub trait SortKey: Ord {
+    #[inline]
+    fn sort_cmp(&self, other: &Self) -> Ordering {
+        self.cmp(other)
+    }
+}
+
+impl SortKey for alloc::string::String {
+    #[inline]
+    fn sort_cmp(&self, other: &Self) -> Ordering {
+        let (a, b) = (self.as_bytes(), other.as_bytes());
+        a.first().cmp(&b.first()).then_with(|| a.cmp(b))
+    }
+}
+
+#[cfg(test)]
+impl SortKey for u64 {}
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct VecMap<K, V> {
@@ -28,7 +48,7 @@ impl<K, V> Default for VecMap<K, V> {
     }
 }
 
-impl<K: Ord, V> VecMap<K, V> {
+impl<K: SortKey, V> VecMap<K, V> {
     pub fn with_capacity(capacity: usize) -> Self {
         VecMap {
             entries: Vec::with_capacity(capacity),
@@ -43,6 +63,12 @@ impl<K: Ord, V> VecMap<K, V> {
         Q: ?Sized + Ord,
     {
         self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key))
+    }
+
+    /// `find` for a key of the map's own type, in its `sort_cmp` order.
+    #[inline]
+    fn find_key(&self, key: &K) -> Result<usize, usize> {
+        self.entries.binary_search_by(|(k, _)| k.sort_cmp(key))
     }
 
     pub fn clear(&mut self) {
@@ -101,13 +127,13 @@ impl<K: Ord, V> VecMap<K, V> {
         // Keys often come in order (a struct's fields sorted, a serialized BTreeMap).
         let after_last = match self.entries.last() {
             None => true,
-            Some((last, _)) => *last < key,
+            Some((last, _)) => last.sort_cmp(&key) == Ordering::Less,
         };
         if after_last {
             self.entries.push((key, value));
             return None;
         }
-        match self.find(&key) {
+        match self.find_key(&key) {
             Ok(i) => Some(mem::replace(&mut self.entries[i].1, value)),
             Err(i) => {
                 self.entries.insert(i, (key, value));
@@ -138,7 +164,7 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     pub fn entry(&mut self, key: K) -> Entry<'_, K, V> {
-        match self.find(&key) {
+        match self.find_key(&key) {
             Ok(index) => Entry::Occupied(OccupiedEntry { map: self, index }),
             Err(index) => Entry::Vacant(VacantEntry {
                 map: self,
@@ -195,10 +221,14 @@ impl<K: Ord, V> VecMap<K, V> {
     /// Sorts entries added out of order and keeps, of each key, the last value added (what
     /// inserting them one by one into a `BTreeMap` keeps) under the first spelling.
     fn settle(&mut self) {
-        if self.entries.windows(2).all(|w| w[0].0 < w[1].0) {
+        if self
+            .entries
+            .windows(2)
+            .all(|w| w[0].0.sort_cmp(&w[1].0) == Ordering::Less)
+        {
             return;
         }
-        self.entries.sort_by(|a, b| a.0.cmp(&b.0));
+        self.entries.sort_by(|a, b| a.0.sort_cmp(&b.0));
         self.entries.dedup_by(|later, kept| {
             if later.0 == kept.0 {
                 mem::swap(&mut later.1, &mut kept.1);
@@ -210,7 +240,24 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 }
 
-impl<K: Ord, V> Extend<(K, V)> for VecMap<K, V> {
+impl<V> VecMap<alloc::string::String, V> {
+    /// `get` for a string key. Keys that differ in their first byte (most, in a JSON object)
+    /// are ordered by it without a call to `memcmp`; the order is the same as `str`'s.
+    #[inline]
+    pub fn get_str(&self, key: &str) -> Option<&V> {
+        let key = key.as_bytes();
+        let first = key.first();
+        self.entries
+            .binary_search_by(|(k, _)| {
+                let k = k.as_bytes();
+                k.first().cmp(&first).then_with(|| k.cmp(key))
+            })
+            .ok()
+            .map(|i| &self.entries[i].1)
+    }
+}
+
+impl<K: SortKey, V> Extend<(K, V)> for VecMap<K, V> {
     fn extend<T: IntoIterator<Item = (K, V)>>(&mut self, iter: T) {
         let iter = iter.into_iter();
         // A few entries (a page's variables merged into a map) go in one by one; many are
@@ -227,7 +274,7 @@ impl<K: Ord, V> Extend<(K, V)> for VecMap<K, V> {
     }
 }
 
-impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
+impl<K: SortKey, V> FromIterator<(K, V)> for VecMap<K, V> {
     fn from_iter<T: IntoIterator<Item = (K, V)>>(iter: T) -> Self {
         let mut map = VecMap {
             entries: iter.into_iter().collect(),
@@ -255,7 +302,7 @@ impl<K: Debug, V: Debug> Debug for VecMap<K, V> {
     }
 }
 
-impl<K: Ord + Borrow<Q>, V, Q: ?Sized + Ord> core::ops::Index<&Q> for VecMap<K, V> {
+impl<K: SortKey + Borrow<Q>, V, Q: ?Sized + Ord> core::ops::Index<&Q> for VecMap<K, V> {
     type Output = V;
 
     fn index(&self, key: &Q) -> &V {
@@ -374,12 +421,27 @@ macro_rules! entry_iterator {
     };
 }
 
-entry_iterator!(Iter<'a, K, V>, slice::Iter<'a, (K, V)>, (&'a K, &'a V), |e| (&e.0, &e.1));
-entry_iterator!(IterMut<'a, K, V>, slice::IterMut<'a, (K, V)>, (&'a K, &'a mut V), |e| (&e.0, &mut e.1));
+entry_iterator!(
+    Iter<'a, K, V>,
+    slice::Iter<'a, (K, V)>,
+    (&'a K, &'a V),
+    |e| (&e.0, &e.1)
+);
+entry_iterator!(
+    IterMut<'a, K, V>,
+    slice::IterMut<'a, (K, V)>,
+    (&'a K, &'a mut V),
+    |e| (&e.0, &mut e.1)
+);
 entry_iterator!(IntoIter<K, V>, vec::IntoIter<(K, V)>, (K, V), |e| e);
 entry_iterator!(Keys<'a, K, V>, slice::Iter<'a, (K, V)>, &'a K, |e| &e.0);
 entry_iterator!(Values<'a, K, V>, slice::Iter<'a, (K, V)>, &'a V, |e| &e.1);
-entry_iterator!(ValuesMut<'a, K, V>, slice::IterMut<'a, (K, V)>, &'a mut V, |e| &mut e.1);
+entry_iterator!(
+    ValuesMut<'a, K, V>,
+    slice::IterMut<'a, (K, V)>,
+    &'a mut V,
+    |e| &mut e.1
+);
 entry_iterator!(IntoValues<K, V>, vec::IntoIter<(K, V)>, V, |e| e.1);
 
 // Iterators over shared entries can be cloned, like `BTreeMap`'s.
@@ -411,6 +473,8 @@ impl<K, V> Clone for Values<'_, K, V> {
 mod tests {
     use super::VecMap;
     use alloc::collections::BTreeMap;
+    use alloc::format;
+    use alloc::string::String;
     use alloc::vec::Vec;
 
     /// A small deterministic generator, so the test needs no crate.
@@ -424,6 +488,40 @@ mod tests {
                 x % range
             })
             .collect()
+    }
+
+    /// `String`'s `sort_cmp` is its `Ord`, for empty keys, shared prefixes and bytes past ASCII;
+    /// a map of such keys, inserted out of order, iterates as a `BTreeMap` does.
+    #[test]
+    fn string_keys_keep_str_order() {
+        use super::SortKey;
+        let words = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "b",
+            "ba",
+            "\u{e9}",
+            "\u{e9}t\u{e9}",
+            "z",
+            "Z",
+            "id",
+            "url",
+        ];
+        for a in words {
+            for b in words {
+                let (a, b) = (String::from(a), String::from(b));
+                assert_eq!(a.sort_cmp(&b), a.cmp(&b), "{a:?} {b:?}");
+            }
+        }
+        let mut v = VecMap::default();
+        let mut b = BTreeMap::new();
+        for (n, k) in keys(7, 300, 500).into_iter().enumerate() {
+            let key = format!("{k}");
+            assert_eq!(v.insert(key.clone(), n), b.insert(key, n));
+        }
+        assert!(v.into_iter().eq(b));
     }
 
     /// Inserts, removals, entries, extend and from_iter in mixed order leave the same entries,
@@ -452,15 +550,28 @@ mod tests {
                     _ => {
                         // A few (inserted one by one) or many (appended and sorted).
                         let count = if n % 2 == 0 { 4 } else { 12 };
-                        let more: Vec<(u64, usize)> =
-                            keys(seed + k, count, 60).into_iter().map(|x| (x, n)).collect();
+                        let more: Vec<(u64, usize)> = keys(seed + k, count, 60)
+                            .into_iter()
+                            .map(|x| (x, n))
+                            .collect();
                         v.extend(more.clone());
                         b.extend(more);
                     }
                 }
-                assert!(v.iter().map(|(k, v)| (*k, *v)).eq(b.iter().map(|(k, v)| (*k, *v))));
+                assert!(v
+                    .iter()
+                    .map(|(k, v)| (*k, *v))
+                    .eq(b.iter().map(|(k, v)| (*k, *v))));
                 assert_eq!(v.len(), b.len());
             }
+            let strings: VecMap<String, u64> = b.keys().map(|k| (format!("{k:x}"), *k)).collect();
+            for probe in 0..80u64 {
+                let text = format!("{probe:x}");
+                let want = strings.get(text.as_str());
+                assert_eq!(strings.get_str(&text), want);
+                assert_eq!(strings.get_str(&text[..1]), strings.get(&text[..1]));
+            }
+            assert_eq!(strings.get_str(""), None);
             let pairs: Vec<(u64, u64)> = keys(seed, 50, 20).into_iter().zip(0..).collect();
             let v: VecMap<u64, u64> = pairs.iter().copied().collect();
             let b: BTreeMap<u64, u64> = pairs.iter().copied().collect();

@@ -83,7 +83,8 @@ impl Index for usize {
 impl Index for str {
     fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
         match v {
-            Value::Object(map) => map.get(self),
+            // Plansite patch: see `Map::get_str`.
+            Value::Object(map) => map.get_str(self),
             _ => None,
         }
     }
