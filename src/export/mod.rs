@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::analyze::ser::{date_text, month_text};
 use crate::analyze::Analysis;
 use crate::model::Plan;
 
@@ -138,6 +139,10 @@ fn table((header, rows): Rows) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
+fn int(v: impl itoa::Integer) -> String {
+    itoa::Buffer::new().format(v).to_string()
+}
+
 fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
 }
@@ -170,8 +175,8 @@ fn budget_lines(plan: &Plan, an: &Analysis) -> Rows {
                     .map(|r| r.id.clone())
                     .unwrap_or_default(),
                 l.period.label.clone(),
-                l.period.start.to_string(),
-                l.period.len.to_string(),
+                month_text(&l.period.start),
+                int(l.period.len),
                 l.planned.to_string(),
                 f.forecast.to_string(),
                 f.forecast_defaulted.to_string(),
@@ -190,7 +195,7 @@ fn kpi_readings(plan: &Plan) -> Rows {
         .flat_map(|c| {
             c.readings.iter().map(move |r| {
                 vec![
-                    c.date.to_string(),
+                    date_text(&c.date),
                     r.kpi.id.clone(),
                     r.value.to_string(),
                     opt(&r.note),
@@ -227,8 +232,8 @@ fn initiatives(plan: &Plan) -> Rows {
                 plan.department(i.department).id.clone(),
                 i.owner.as_ref().map(|r| r.id.clone()).unwrap_or_default(),
                 i.team.as_ref().map(|r| r.id.clone()).unwrap_or_default(),
-                i.start.to_string(),
-                i.end.to_string(),
+                date_text(&i.start),
+                date_text(&i.end),
                 serde_plain(&i.priority),
                 i.difficulty.to_string(),
                 i.impact.to_string(),
@@ -256,8 +261,8 @@ fn allocations(plan: &Plan) -> Rows {
                     i.id.clone(),
                     a.person.id.clone(),
                     a.fte.to_string(),
-                    a.from.to_string(),
-                    a.to.to_string(),
+                    date_text(&a.from),
+                    date_text(&a.to),
                 ]
             })
         })
