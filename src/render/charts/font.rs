@@ -138,11 +138,47 @@ fn scaled(bold: bool) -> Option<Scaled> {
     Some(face.as_scaled(PROBE_SIZE as f32))
 }
 
-fn measure(text: &str, bold: bool) -> Option<u32> {
+/// A face at the probe size, with its ASCII glyphs' ids and advances looked up once: a label
+/// is laid out glyph by glyph, and the font's tables cost ~500 instructions a glyph.
+struct Face {
+    font: Scaled,
+    style: usize,
+    ids: [GlyphId; 128],
+    advances: [f32; 128],
+}
+
+static FACES: OnceLock<[Option<Face>; 2]> = OnceLock::new();
+
+/// The regular or bold [`Face`], made once per process; `None` when the font did not parse.
+fn face(bold: bool) -> Option<&'static Face> {
+    FACES.get_or_init(|| [make_face(false), make_face(true)])[usize::from(bold)].as_ref()
+}
+
+fn make_face(bold: bool) -> Option<Face> {
     let font = scaled(bold)?;
+    let ids: [GlyphId; 128] = std::array::from_fn(|c| font.glyph_id(char::from(c as u8)));
+    let advances = ids.map(|g| font.h_advance(g));
+    Some(Face {
+        font,
+        style: usize::from(bold),
+        ids,
+        advances,
+    })
+}
+
+/// Kerning between two ASCII characters, per face, filled in as pairs come up (NaN: not yet
+/// looked up). The same values the font gives, so widths are the same to the last bit.
+type KernCache = RefCell<[Vec<f32>; 2]>;
+
+thread_local! {
+    static KERNS: KernCache = RefCell::new([vec![f32::NAN; 128 * 128], vec![f32::NAN; 128 * 128]]);
+}
+
+fn measure(text: &str, bold: bool) -> Option<u32> {
+    let face = face(bold)?;
     let mut run = Run::default();
     for c in text.chars() {
-        run.push(&font, font.glyph_id(c));
+        run.push_char(face, c);
     }
     Some(run.width())
 }
@@ -152,6 +188,8 @@ fn measure(text: &str, bold: bool) -> Option<u32> {
 struct Run {
     x: f32,
     prev: Option<GlyphId>,
+    /// The previous character when it was ASCII, for the kerning cache.
+    prev_ascii: Option<u8>,
 }
 
 impl Run {
@@ -161,6 +199,24 @@ impl Run {
             self.x += font.kern(p, g);
         }
         self.prev = Some(g);
+        self.prev_ascii = None;
+    }
+
+    /// `push` of `c`'s glyph, from the face's tables when `c` is ASCII. The advance and the
+    /// kerning are added in the same order as `push` adds them.
+    fn push_char(&mut self, face: &Face, c: char) {
+        let Some(a) = u8::try_from(c).ok().filter(u8::is_ascii) else {
+            return self.push(&face.font, face.font.glyph_id(c));
+        };
+        let g = face.ids[usize::from(a)];
+        self.x += face.advances[usize::from(a)];
+        match (self.prev_ascii, self.prev) {
+            (Some(p), _) => self.x += kern_ascii(face, p, a),
+            (None, Some(p)) => self.x += face.font.kern(p, g),
+            (None, None) => {}
+        }
+        self.prev = Some(g);
+        self.prev_ascii = Some(a);
     }
 
     /// The width at the probe size, truncated like plotters' layout box.
@@ -247,19 +303,34 @@ fn candidate(chars: &[char], n: usize) -> String {
 
 type Scaled = ab_glyph::PxScaleFont<&'static FontRef<'static>>;
 
+fn kern_ascii(face: &Face, prev: u8, c: u8) -> f32 {
+    let at = usize::from(prev) * 128 + usize::from(c);
+    KERNS.with(|cache| {
+        let cached = cache.borrow()[face.style][at];
+        if !cached.is_nan() {
+            return cached;
+        }
+        let k = face
+            .font
+            .kern(face.ids[usize::from(prev)], face.ids[usize::from(c)]);
+        cache.borrow_mut()[face.style][at] = k;
+        k
+    })
+}
+
 /// The run after each prefix of `chars` (`runs[n]` for the first n), the scaled font and the
 /// ellipsis glyph; `None` when the font did not parse.
 fn prefix_widths(chars: &[char], bold: bool) -> Option<(Vec<Run>, Scaled, GlyphId)> {
-    let font = scaled(bold)?;
+    let face = face(bold)?;
     let mut runs = Vec::with_capacity(chars.len() + 1);
     let mut run = Run::default();
     runs.push(run);
     for &c in chars {
-        run.push(&font, font.glyph_id(c));
+        run.push_char(face, c);
         runs.push(run);
     }
-    let ellipsis = font.glyph_id('…');
-    Some((runs, font, ellipsis))
+    let ellipsis = face.font.glyph_id('…');
+    Some((runs, face.font, ellipsis))
 }
 
 #[cfg(test)]
@@ -271,6 +342,35 @@ mod tests {
         // DejaVu Sans: ascender 1901, descender −483, 2048 units per em.
         let ratio = em_ratio(REGULAR).unwrap();
         assert!((ratio - 2384.0 / 2048.0).abs() < 1e-9);
+    }
+
+    /// The tables of ASCII glyphs and the kerning cache give the widths the font's own tables
+    /// give, to the last bit, for ASCII, mixed and non-ASCII text, and again once cached.
+    #[test]
+    fn cached_glyphs_measure_as_the_font_does() {
+        let by_font = |text: &str, bold: bool| {
+            let font = scaled(bold).unwrap();
+            let mut run = Run::default();
+            text.chars().for_each(|c| run.push(&font, font.glyph_id(c)));
+            run.x
+        };
+        let texts = [
+            "AV WAVE Ty To Va kerning pairs: AVAVAV TTT",
+            "Wartungsfenster für Rechenzentrum Süd · Übergabe",
+            "“Quoted” — T€st Ÿes 2027-Q3 ~{|}",
+            "\u{7f}\u{0}\ttabs",
+            "",
+        ];
+        for _ in 0..2 {
+            for text in texts {
+                for bold in [false, true] {
+                    let face = face(bold).unwrap();
+                    let mut run = Run::default();
+                    text.chars().for_each(|c| run.push_char(face, c));
+                    assert_eq!(run.x.to_bits(), by_font(text, bold).to_bits(), "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]
