@@ -69,6 +69,8 @@ pub(super) struct Writer {
     outlined: Vec<[i32; 4]>,
     /// Makes pattern ids unique among the charts of one page (see [`Writer::new`]).
     id_prefix: String,
+    /// The points of the line being written, simplified (see [`Writer::line`]).
+    simple: Vec<(i32, i32)>,
 }
 
 impl Writer {
@@ -104,6 +106,7 @@ impl Writer {
             hatches: Vec::new(),
             outlined: Vec::new(),
             id_prefix,
+            simple: Vec::new(),
         }
     }
 
@@ -152,12 +155,15 @@ impl Writer {
 
     /// An open polyline.
     pub fn line(&mut self, points: &[(i32, i32)], stroke: Stroke) {
-        let points = simplify(points);
-        if points.len() < 2 {
-            return;
+        // Simplified into the writer's own buffer: a chart draws hundreds of lines, most of
+        // them two points, and a new vector each was an allocation and a free.
+        let mut simple = std::mem::take(&mut self.simple);
+        simplify(points, &mut simple);
+        if simple.len() >= 2 {
+            self.begin(Run::Stroke(stroke));
+            push_points(&mut self.out, simple.iter().copied());
         }
-        self.begin(Run::Stroke(stroke));
-        push_points(&mut self.out, points.iter().copied());
+        self.simple = simple;
     }
 
     pub fn circle(&mut self, x: i32, y: i32, r: u32, stroke: Stroke) {
@@ -386,8 +392,8 @@ fn signed_area(points: &[(i32, i32)]) -> i64 {
 
 /// The polyline without repeated points, and without the points inside a straight horizontal
 /// or vertical stretch (step lines repeat every month's corner): the same line, fewer numbers.
-fn simplify(points: &[(i32, i32)]) -> Vec<(i32, i32)> {
-    let mut out: Vec<(i32, i32)> = Vec::with_capacity(points.len());
+fn simplify(points: &[(i32, i32)], out: &mut Vec<(i32, i32)>) {
+    out.clear();
     for &p in points {
         if out.last() == Some(&p) {
             continue;
@@ -400,7 +406,6 @@ fn simplify(points: &[(i32, i32)]) -> Vec<(i32, i32)> {
             _ => out.push(p),
         }
     }
-    out
 }
 
 /// Whether the line a → b → c runs on in one horizontal or vertical direction through b.
