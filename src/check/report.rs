@@ -175,6 +175,11 @@ pub fn human(
     sources: &Sources,
     plan: &Path,
 ) -> io::Result<()> {
+    // The files' table below costs a path per file of the plan (~13 M instructions for 2,200
+    // files), for nothing when there is nothing to show: the usual case of a clean plan.
+    if diags.is_empty() {
+        return Ok(());
+    }
     // codespan indexes every line of every file it is given, so only files a diagnostic points
     // into get their text; the others are placeholders that keep ids aligned with `FileId`s.
     let shown: std::collections::HashSet<FileId> = diags
