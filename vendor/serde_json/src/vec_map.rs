@@ -27,9 +27,15 @@ pub trait SortKey: Ord {
 impl SortKey for alloc::string::String {
     #[inline]
     fn sort_cmp(&self, other: &Self) -> Ordering {
-        let (a, b) = (self.as_bytes(), other.as_bytes());
-        a.first().cmp(&b.first()).then_with(|| a.cmp(b))
+        str_order(self.as_bytes(), other.as_bytes())
     }
+}
+
+/// `str`'s order, deciding by the first bytes without a call to `memcmp` when they differ
+/// (they mostly do among the keys of one JSON object).
+#[inline]
+fn str_order(a: &[u8], b: &[u8]) -> Ordering {
+    a.first().cmp(&b.first()).then_with(|| a.cmp(b))
 }
 
 #[cfg(test)]
@@ -241,17 +247,11 @@ impl<K: SortKey, V> VecMap<K, V> {
 }
 
 impl<V> VecMap<alloc::string::String, V> {
-    /// `get` for a string key. Keys that differ in their first byte (most, in a JSON object)
-    /// are ordered by it without a call to `memcmp`; the order is the same as `str`'s.
+    /// `get` for a string key, searched in the order `SortKey` keeps the keys in.
     #[inline]
     pub fn get_str(&self, key: &str) -> Option<&V> {
-        let key = key.as_bytes();
-        let first = key.first();
         self.entries
-            .binary_search_by(|(k, _)| {
-                let k = k.as_bytes();
-                k.first().cmp(&first).then_with(|| k.cmp(key))
-            })
+            .binary_search_by(|(k, _)| str_order(k.as_bytes(), key.as_bytes()))
             .ok()
             .map(|i| &self.entries[i].1)
     }
