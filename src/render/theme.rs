@@ -342,9 +342,7 @@ fn register_locale_filters(tera: &mut Tera, loc: Locale, code: String, minor: u3
         ))
     });
     register_safe(tera, "value", move |v, _| {
-        Ok(text_value(
-            v.as_f64().map_or_else(|| "–".into(), |x| loc.value(x)),
-        ))
+        Ok(text_value(kpi_value(v, &loc)))
     });
     register_safe(tera, "update_cells", move |u, _| {
         let mut out = String::with_capacity(256);
@@ -691,15 +689,17 @@ fn kpi_status_cells(out: &mut String, h: &Value, loc: &Locale) -> tera::Result<(
     Ok(())
 }
 
+/// What the `value` filter writes (before escaping): a KPI-style number, or `–`.
+fn kpi_value(v: &Value, loc: &Locale) -> String {
+    v.as_f64().map_or_else(|| "–".into(), |x| loc.value(x))
+}
+
 /// A KPI reading's value (`value`, then the KPI's unit when the reading names its KPI, as on
 /// a check-in's page) and its note: the two cells of a row of ~48,000 on a large site.
 fn reading_cells(out: &mut String, r: &Value, loc: &Locale) {
     let get = |key: &str| r.get(key).unwrap_or(&Value::Null);
     out.push_str("<td class=\"num\">");
-    match get("value").as_f64() {
-        Some(v) => escape_into(out, &loc.value(v)),
-        None => out.push('–'),
-    }
+    escape_into(out, &kpi_value(get("value"), loc));
     let unit = get("kpi").get("unit").unwrap_or(&Value::Null);
     if truthy(unit) {
         out.push(' ');
