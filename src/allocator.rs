@@ -31,3 +31,46 @@ macro_rules! global_allocator {
         static JEMALLOC_OPTIONS: &[u8; 19] = b"dirty_decay_ms:300\0";
     };
 }
+
+/// Let memory freed from now on stay with the process for `ms` milliseconds (instead of the
+/// 0.3 s set above) before it goes back to the system. For `serve`: each rebuild frees the last
+/// model and builds another of the same size, and memory given back in between comes back as
+/// page faults, a quarter of a rebuild's time after a front-matter edit of the enterprise plan
+/// (docs/performance.md). Nothing without the `jemalloc` feature; a setting jemalloc refuses
+/// only leaves the rebuilds as slow as before, so errors are ignored.
+pub fn hold_freed_memory(ms: isize) {
+    #[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
+    decay::set(ms);
+    #[cfg(not(all(feature = "jemalloc", not(target_env = "msvc"))))]
+    let _ = ms;
+}
+
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
+mod decay {
+    use tikv_jemalloc_ctl::raw;
+
+    pub fn set(ms: isize) {
+        // SAFETY: `raw::read` and `raw::write` require the Rust type to match the key's C type:
+        // `arenas.narenas` is `unsigned` (u32), the decay keys are `ssize_t` (isize).
+        let arenas: u32 = unsafe { raw::read(b"arenas.narenas\0") }.unwrap_or(0);
+        // The default of arenas not made yet (each thread takes one when it first allocates).
+        let _ = unsafe { raw::write(b"arenas.dirty_decay_ms\0", ms) };
+        for i in 0..arenas {
+            let key = format!("arena.{i}.dirty_decay_ms\0");
+            // Refused for slots with no arena yet: those take the default set above.
+            let _ = unsafe { raw::write(key.as_bytes(), ms) };
+        }
+    }
+}
+
+#[cfg(all(test, feature = "jemalloc", not(target_env = "msvc")))]
+mod tests {
+    #[test]
+    fn holding_freed_memory_sets_the_decay_of_new_arenas() {
+        super::hold_freed_memory(12_345);
+        // SAFETY: `arenas.dirty_decay_ms` is `ssize_t`.
+        let ms: isize =
+            unsafe { tikv_jemalloc_ctl::raw::read(b"arenas.dirty_decay_ms\0") }.unwrap();
+        assert_eq!(ms, 12_345);
+    }
+}

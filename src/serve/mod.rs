@@ -129,8 +129,13 @@ impl State {
     }
 }
 
+/// How long serve keeps memory it frees before giving it back to the system: longer than a
+/// person takes between two saves, so that each rebuild reuses what the last one freed.
+const HOLD_FREED_MS: isize = 30_000;
+
 /// Run the server until the process is stopped. Returns only when it cannot start.
 pub fn run(opts: &Options) -> Result<(), ServeError> {
+    crate::allocator::hold_freed_memory(HOLD_FREED_MS);
     let plan = plan_folder(&opts.plan)?;
     let addr = SocketAddr::new(opts.bind, opts.port);
     let (server, local) = http::bind(addr).map_err(|e| match e.kind() {
