@@ -74,10 +74,14 @@ pub fn run(plan: &Path, output: Option<&Path>, timings: bool, quiet: bool) -> u8
         return PLAN_ERRORS;
     };
     // Pages go to disk as they are rendered; the old site stays in place until all are written.
-    let written = crate::write::Staging::begin(&out).map_err(crate::render::Failure::Sink);
-    let written = written.and_then(|staging| {
-        let renderer = crate::render::Renderer::new(model, analysis, &project.loaded)
-            .map_err(crate::render::Failure::Plan)?;
+    // Listing the spare folder and setting up the renderer are both a few ms on one thread
+    // (28 and 26 ms for the huge plan), and independent.
+    let (staging, renderer) = rayon::join(
+        || crate::write::Staging::begin(&out).map_err(crate::render::Failure::Sink),
+        || crate::render::Renderer::new(model, analysis, &project.loaded),
+    );
+    let written = staging.and_then(|staging| {
+        let renderer = renderer.map_err(crate::render::Failure::Plan)?;
         let n = renderer.render_all(&staging)?;
         crate::commands::exit_without_freeing(renderer);
         t.lap("render and write pages");

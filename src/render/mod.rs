@@ -105,8 +105,11 @@ impl<'a> Renderer<'a> {
         loaded: &'a Loaded,
     ) -> Result<Self, Vec<Diagnostic>> {
         let theme = theme::load(loaded, &plan.settings)?;
-        let cx = pages::Cx::new(plan, an, loaded);
-        let files = list_files(plan, an, &theme);
+        // Each a few ms of a large plan, on the way to the first page.
+        let (cx, files) = rayon::join(
+            || pages::Cx::new(plan, an, loaded),
+            || list_files(plan, an, &theme),
+        );
         Ok(Renderer {
             plan,
             an,
