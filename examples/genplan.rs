@@ -750,9 +750,9 @@ fn money(cents: i64) -> String {
 
 /// FTE in hundredths as a TOML float.
 fn fte(h: u32) -> String {
-    if h % 100 == 0 {
+    if h.is_multiple_of(100) {
         format!("{}.0", h / 100)
-    } else if h % 10 == 0 {
+    } else if h.is_multiple_of(10) {
         format!("{}.{}", h / 100, (h % 100) / 10)
     } else {
         format!("{}.{:02}", h / 100, h % 100)

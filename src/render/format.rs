@@ -88,7 +88,7 @@ impl Locale {
     fn push_grouped(&self, out: &mut String, int: &str) {
         let n = int.len();
         for (i, c) in int.char_indices() {
-            if i > 0 && (n - i) % 3 == 0 {
+            if i > 0 && (n - i).is_multiple_of(3) {
                 out.push_str(self.group);
             }
             out.push(c);

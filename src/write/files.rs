@@ -63,23 +63,35 @@ fn reads_exactly(mut file: File, mut expected: &[u8]) -> io::Result<bool> {
     })
 }
 
-/// Write `bytes` as a new file at `path`, removing what is there first (`existed`), or a folder
-/// of an older site in the way.
+/// Write `bytes` as a new file at `path`, in place of what is there (`existed`: the listing
+/// had a file of that name).
 fn replace(path: &Path, bytes: &[u8], existed: bool) -> Result<(), WriteError> {
-    if existed {
-        remove_file(path)?;
-    }
-    let mut file = match create(path) {
-        Err(e) if path.is_dir() => {
-            fs::remove_dir_all(path).map_err(io_at(path))?;
-            create(path).map_err(|_| WriteError::Io(path.to_path_buf(), e))?
-        }
-        created => created.map_err(io_at(path))?,
-    };
+    let mut file = create_fresh(path, existed)?;
     file.write_all(bytes).map_err(io_at(path))
 }
 
-/// A new file (`create_new`): never one opened through a name it shares with another.
+/// A new file at `path` (`create_new`: never one opened through a name it shares with another),
+/// in place of what is there: the spare file of that name when `existed`, or a folder of an
+/// older site.
+pub(super) fn create_fresh(path: &Path, existed: bool) -> Result<File, WriteError> {
+    if existed {
+        remove_file(path)?;
+    }
+    match create(path) {
+        Err(e) if is_dir(path) => {
+            fs::remove_dir_all(path).map_err(io_at(path))?;
+            create(path).map_err(|_| WriteError::Io(path.to_path_buf(), e))
+        }
+        // On a case-insensitive disk: a file of an older site under another case (`Logo.png`
+        // where the site now has `logo.png`), which the listing could not know by this name.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            remove_file(path)?;
+            create(path).map_err(|_| WriteError::Io(path.to_path_buf(), e))
+        }
+        created => created.map_err(io_at(path)),
+    }
+}
+
 pub(super) fn create(path: &Path) -> io::Result<File> {
     OpenOptions::new().write(true).create_new(true).open(path)
 }
@@ -91,22 +103,38 @@ pub(super) fn remove_file(path: &Path) -> Result<(), WriteError> {
     }
 }
 
-/// Make the folder `dir` and those above it. A file of an older site where the new one has a
-/// folder is removed first; so is anything else that is not a folder, never followed.
+/// Make the folder `dir` under `root` and those between, one level at a time and never `root`
+/// itself: a spare folder removed during the build then fails the build instead of being made
+/// again with part of the site. A file of an older site where the new one has a folder is
+/// removed first. Several threads may make the same folder at once; each takes the folder it
+/// finds made as made.
 pub(super) fn make_dir(root: &Path, dir: &Path) -> Result<(), WriteError> {
-    let path = root.join(dir);
-    if fs::create_dir_all(&path).is_ok() {
-        return Ok(());
-    }
-    for above in dir.ancestors().collect::<Vec<_>>().into_iter().rev() {
-        let at = root.join(above);
-        match fs::symlink_metadata(&at) {
-            Ok(meta) if !meta.is_dir() => remove_file(&at)?,
-            _ => {}
+    let mut at = root.to_path_buf();
+    for part in dir.components() {
+        at.push(part);
+        match fs::create_dir(&at) {
+            Ok(()) => continue,
+            Err(_) if is_dir(&at) => continue,
+            // The spare folder, or a folder above this one, is gone.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(io_at(&at)(e)),
+            Err(_) => {}
+        }
+        // Something that is not a folder is in the way: a file of an older site.
+        if let Err(e) = fs::remove_file(&at) {
+            if e.kind() != io::ErrorKind::NotFound && !is_dir(&at) {
+                return Err(io_at(&at)(e));
+            }
+        }
+        match fs::create_dir(&at) {
+            Err(_) if is_dir(&at) => {}
+            made => made.map_err(io_at(&at))?,
         }
     }
-    // Another thread may be making the same folder: create_dir_all allows that.
-    fs::create_dir_all(&path).map_err(io_at(&path))
+    Ok(())
+}
+
+fn is_dir(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
 }
 
 /// Give `path` the modification time a reader should see. `kept`: the spare file already held

@@ -9,7 +9,10 @@
 //! build's spare. If a build dies between the first two renames, the next build finds the aside
 //! folder and puts it back before doing anything else; a build that fails before the swap leaves
 //! the output as it was, and a spare that the next build brings up to date. plansite only ever
-//! replaces an output folder that is empty or carries its marker file [`MARKER`].
+//! replaces an output folder that is empty or carries its marker file [`MARKER`]. One build at
+//! a time: a second one of the same output stops at once (see [`lock_site`]). A spare folder
+//! removed during a build fails that build; the folders in it are made one level at a time,
+//! never the spare itself again.
 //!
 //! # Only changed files are written
 //!
@@ -35,12 +38,16 @@
 //! bytes may still be older than the live file it replaces (a page changed and changed back), and
 //! a file written anew may hold the bytes the live one already had. So each file's time is
 //! settled against the live one of the same name: the live file's time when the live bytes are
-//! the same, a new time when they differ.
+//! the same, a new time when they differ. Once both copies carry one time, a live file of the
+//! same length and time is taken to hold the same bytes without reading it: on a disk whose file
+//! times are coarse (FAT's two seconds), or after a hand edit that kept both, a changed file could
+//! keep its time. The data export, written as a stream ([`Staging::put_with`]), is always written
+//! anew and so always gets a new time.
 mod files;
 mod spare;
 
 use std::collections::BTreeMap;
-use std::fs;
+use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -60,6 +67,8 @@ pub enum WriteError {
     NotOurs(PathBuf),
     /// A site path that is empty, absolute, leaves the site (`..`) or names the marker.
     BadPath(String),
+    /// Another build is writing the same output (it holds the lock file beside it).
+    Busy(PathBuf),
     Io(PathBuf, io::Error),
 }
 
@@ -74,6 +83,12 @@ impl std::fmt::Display for WriteError {
             WriteError::BadPath(rel) => write!(
                 f,
                 "refusing to write {rel:?}: a site path must be relative, stay inside the site and not be {MARKER}"
+            ),
+            WriteError::Busy(p) => write!(
+                f,
+                "another plansite build is writing {}; wait for it to finish (it holds {})",
+                p.display(),
+                sibling(p, "lock").display()
             ),
             WriteError::Io(p, e) => write!(f, "cannot write {}: {}", p.display(), e),
         }
@@ -109,21 +124,24 @@ pub struct Staging {
     spare: PathBuf,
     aside: PathBuf,
     listing: Mutex<Spare>,
+    /// Held until the build ends, whichever way (see [`lock_site`]).
+    _lock: File,
 }
 
 impl Staging {
     /// Put back a site left aside by an interrupted build, refuse an output plansite did not
     /// write, and list the spare folder (making an empty one if there is none).
     pub fn begin(out: &Path) -> Result<Staging, WriteError> {
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(io_at(parent))?;
+        }
+        let lock = lock_site(out)?;
         let aside = sibling(out, "old");
         let spare = sibling(out, "prev");
         recover(out, &aside, &spare)?;
         guard_ours(out)?;
         // Where builds before the spare folder was kept wrote theirs; one that died left it.
         remove_tree(&sibling(out, "new"))?;
-        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent).map_err(io_at(parent))?;
-        }
         ready_spare(&spare)?;
         let listing = Mutex::new(Spare::survey(&spare)?);
         Ok(Staging {
@@ -131,6 +149,7 @@ impl Staging {
             spare,
             aside,
             listing,
+            _lock: lock,
         })
     }
 
@@ -151,10 +170,7 @@ impl Staging {
     ) -> Result<(), WriteError> {
         let rel = checked_rel(rel)?;
         let path = self.spare.join(rel);
-        if self.claim(rel)? {
-            files::remove_file(&path)?;
-        }
-        let file = files::create(&path).map_err(io_at(&path))?;
+        let file = files::create_fresh(&path, self.claim(rel)?)?;
         let mut out = io::BufWriter::with_capacity(1 << 16, file);
         write(&mut out)
             .and_then(|()| out.flush())
@@ -182,7 +198,7 @@ impl Staging {
     fn claim(&self, rel: &Path) -> Result<bool, WriteError> {
         let claim = self.listing().claim(rel)?;
         if let Some(parent) = rel.parent().filter(|_| claim.make_parent) {
-            // Not under the lock: two threads may both make a folder, which create_dir_all allows.
+            // Not under the lock: two threads may both make a folder, which make_dir allows.
             files::make_dir(&self.spare, parent)?;
             self.listing().made(parent);
         }
@@ -205,6 +221,25 @@ fn checked_rel(rel: &str) -> Result<&Path, WriteError> {
         return Err(WriteError::BadPath(rel.to_string()));
     }
     Ok(path)
+}
+
+/// Only one build at a time may make the site at `out`: two would bring the same spare folder
+/// up to date, and each one's swap would publish the other's half-written files. The lock is
+/// the operating system's, on a file beside the output (`.NAME.plansite-lock`), so it is
+/// released when the build ends however it ends, even killed.
+fn lock_site(out: &Path) -> Result<File, WriteError> {
+    let path = sibling(out, "lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io_at(&path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(TryLockError::WouldBlock) => Err(WriteError::Busy(out.to_path_buf())),
+        Err(TryLockError::Error(e)) => Err(WriteError::Io(path, e)),
+    }
 }
 
 /// A build that died during the renames of `commit` left the old site aside: put it back when
@@ -560,6 +595,10 @@ mod tests {
             write_site(&out, &page("A")).unwrap();
             assert_eq!(mtime(&out.join("p.html")), first);
         }
+        // The spare copy holds the same bytes with another time: it takes the live file's.
+        set_mtime(&sibling(&out, "prev").join("p.html"), 500);
+        write_site(&out, &page("A")).unwrap();
+        assert_eq!(mtime(&out.join("p.html")), first);
         // Changed and changed back: the spare copy holds "A" with its old time, which must not
         // go live, or a cache that saw "B" would keep it.
         write_site(&out, &page("B")).unwrap();
@@ -658,21 +697,101 @@ mod tests {
     }
 
     #[test]
-    fn recovers_a_site_left_aside_by_an_interrupted_build() {
+    fn recovers_a_site_left_aside_by_a_build_killed_between_the_renames() {
         let d = tmp("recover");
         let out = d.join("public");
-        write_site(&out, &site(&[("index.html", "old")])).unwrap();
-        fs::rename(&out, sibling(&out, "old")).unwrap();
-        write_site(&out, &site(&[("index.html", "new")])).unwrap();
-        assert_eq!(read(&out, "index.html"), "new");
-        assert!(!sibling(&out, "old").exists());
+        let (aside, spare) = (sibling(&out, "old"), sibling(&out, "prev"));
+        write_site(&out, &site(&[("index.html", "one")])).unwrap();
+        write_site(&out, &site(&[("index.html", "two")])).unwrap();
+        // Killed after the first rename: no output; the live site aside, the new one the spare.
+        fs::rename(&out, &aside).unwrap();
+        recover(&out, &aside, &spare).unwrap();
+        assert_eq!(read(&out, "index.html"), "two", "the live site is put back");
+        assert_eq!(read(&spare, "index.html"), "one");
+        assert!(!aside.exists());
+        // Killed after the second: the new site is in place, the old one aside, no spare.
+        fs::rename(&spare, &aside).unwrap();
+        recover(&out, &aside, &spare).unwrap();
+        assert_eq!(read(&out, "index.html"), "two");
+        assert_eq!(
+            read(&spare, "index.html"),
+            "one",
+            "the old site becomes the spare"
+        );
+        assert!(!aside.exists());
+        // And the next build finds everything in order.
+        write_site(&out, &site(&[("index.html", "three")])).unwrap();
+        assert_eq!(read(&out, "index.html"), "three");
+        assert_eq!(read(&spare, "index.html"), "two");
+    }
 
-        fs::rename(&out, sibling(&out, "old")).unwrap();
-        recover(&out, &sibling(&out, "old"), &sibling(&out, "prev")).unwrap();
-        assert_eq!(read(&out, "index.html"), "new");
+    #[test]
+    fn a_second_build_of_the_same_site_waits_for_none_and_fails_at_once() {
+        let d = tmp("busy");
+        let out = d.join("public");
+        write_site(&out, &site(&[("index.html", "one")])).unwrap();
+        let first = Staging::begin(&out).unwrap();
+        let second = Staging::begin(&out);
+        assert!(matches!(second, Err(WriteError::Busy(_))));
+        first.put("index.html", b"two").unwrap();
+        first.commit().unwrap();
+        write_site(&out, &site(&[("index.html", "three")])).unwrap();
+        assert_eq!(read(&out, "index.html"), "three");
+    }
+
+    #[test]
+    fn a_spare_folder_removed_during_the_build_fails_it_and_keeps_the_site() {
+        let d = tmp("spare-gone");
+        let out = d.join("public");
+        let old = site(&[("index.html", "one"), ("a/b.html", "b")]);
+        write_site(&out, &old).unwrap();
+        write_site(&out, &old).unwrap();
+        let before = snapshot(&out);
         let staging = Staging::begin(&out).unwrap();
-        drop(staging);
-        assert_eq!(read(&out, "index.html"), "new");
+        staging.put("index.html", b"two").unwrap();
+        fs::remove_dir_all(sibling(&out, "prev")).unwrap();
+        assert!(staging.put("new/page.html", b"x").is_err());
+        assert!(staging.commit().is_err());
+        assert_eq!(snapshot(&out), before);
+        write_site(&out, &site(&[("index.html", "two")])).unwrap();
+        assert_eq!(read(&out, "index.html"), "two");
+    }
+
+    #[test]
+    fn a_streamed_file_replaces_a_folder_of_the_same_name() {
+        let d = tmp("streamed-folder");
+        let out = d.join("public");
+        write_site(&out, &site(&[("data/plan.json/x", "a folder then")])).unwrap();
+        write_site(&out, &site(&[("index.html", "between")])).unwrap();
+        let staging = Staging::begin(&out).unwrap();
+        staging
+            .put_with("data/plan.json", |w| w.write_all(b"{}"))
+            .unwrap();
+        staging.commit().unwrap();
+        assert_eq!(read(&out, "data/plan.json"), "{}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_stale_name_that_is_another_name_of_a_new_file_is_kept() {
+        // On a case-insensitive disk `Logo.png` and `logo.png` are one file; here a second hard
+        // link stands in for that.
+        let d = tmp("alias");
+        let out = d.join("public");
+        write_site(&out, &site(&[("Logo.png", "logo")])).unwrap();
+        write_site(&out, &site(&[("index.html", "between")])).unwrap();
+        let staging = Staging::begin(&out).unwrap();
+        staging.put("logo.png", b"logo, renamed").unwrap();
+        let spare = sibling(&out, "prev");
+        fs::remove_file(spare.join("Logo.png")).unwrap();
+        fs::hard_link(spare.join("logo.png"), spare.join("Logo.png")).unwrap();
+        staging.commit().unwrap();
+        assert_eq!(read(&out, "logo.png"), "logo, renamed");
+        // Removing the stale name would have removed the file on a case-insensitive disk.
+        assert!(
+            out.join("Logo.png").exists(),
+            "the other name of the new file was removed"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What the spare folder holds: listed once when a build begins, claimed file by file as the new
 //! site is put, and cut down at the end to what the new site has.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -84,18 +84,48 @@ impl Spare {
     /// Remove from `root` every file and folder the new site does not have: a whole folder at a
     /// time where the new site has nothing in it.
     pub fn prune(&self, root: &Path) -> Result<(), WriteError> {
+        let aliases = self.aliases(root);
         let kept = |path: &Path| {
             let parent = path.parent().unwrap_or(Path::new(""));
-            self.dirs.get(parent).copied().unwrap_or(false)
+            self.dirs.get(parent).copied().unwrap_or(false) || aliases.contains(parent)
         };
-        let dirs = self.dirs.iter().filter(|(dir, used)| !**used && kept(dir));
-        let files = self.files.iter().filter(|(file, put)| !**put && kept(file));
+        let stale = |path: &Path| !aliases.contains(path) && kept(path);
+        let dirs = self.dirs.iter().filter(|(dir, used)| !**used && stale(dir));
+        let files = self
+            .files
+            .iter()
+            .filter(|(file, put)| !**put && stale(file));
         let gone: Vec<(&PathBuf, bool)> = dirs
             .map(|(dir, _)| (dir, true))
             .chain(files.map(|(file, _)| (file, false)))
             .collect();
         gone.par_iter()
             .try_for_each(|(rel, is_dir)| remove_if(&root.join(rel), *is_dir))
+    }
+
+    /// The names the new site does not have that are, on this disk, names it has: on a
+    /// case-insensitive file system, `Logo.png` when the site now has `logo.png` (a static file
+    /// renamed) is the new file, and removing it would remove that.
+    fn aliases(&self, root: &Path) -> HashSet<&Path> {
+        let left: Vec<&Path> = (self.files.iter().chain(&self.dirs))
+            .filter(|(_, used)| !**used)
+            .map(|(path, _)| path.as_path())
+            .collect();
+        if left.is_empty() {
+            return HashSet::new();
+        }
+        let lower = |p: &Path| p.to_string_lossy().to_lowercase();
+        let has: HashMap<String, &Path> = (self.files.iter().chain(&self.dirs))
+            .filter(|(_, used)| **used)
+            .map(|(path, _)| (lower(path), path.as_path()))
+            .collect();
+        left.into_iter()
+            .filter(|p| {
+                has.get(&lower(p)).is_some_and(|q| {
+                    same_file::is_same_file(root.join(p), root.join(q)).unwrap_or(false)
+                })
+            })
+            .collect()
     }
 }
 
