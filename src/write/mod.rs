@@ -43,6 +43,7 @@
 //! times are coarse (FAT's two seconds), or after a hand edit that kept both, a changed file could
 //! keep its time. The data export, written as a stream ([`Staging::put_with`]), is always written
 //! anew and so always gets a new time.
+
 mod files;
 mod spare;
 

@@ -29,13 +29,16 @@ pub(super) struct Claim {
 
 impl Spare {
     /// List the folder at `root`. Anything that is neither a file nor a folder (a symbolic link,
-    /// say) is removed now: plansite never makes one, and a link to a folder would let a later
-    /// `create_dir_all` write outside the site.
+    /// say) is removed now: plansite never makes one, and a link to a folder would let a file
+    /// put under it land outside the site.
     pub fn survey(root: &Path) -> Result<Spare, WriteError> {
         let mut spare = Spare::default();
         spare.dirs.insert(PathBuf::new(), false);
         for entry in WalkDir::new(root).min_depth(1) {
-            let entry = entry.map_err(|e| WriteError::Io(root.to_path_buf(), e.into()))?;
+            let entry = entry.map_err(|e| {
+                let at = e.path().unwrap_or(root).to_path_buf();
+                WriteError::Io(at, e.into())
+            })?;
             let Ok(rel) = entry.path().strip_prefix(root) else {
                 continue;
             };
