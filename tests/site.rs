@@ -752,6 +752,57 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
 }
 
 #[test]
+fn a_second_build_of_the_same_output_stops_at_once() {
+    let dir = TempDir::new("busy");
+    let plan = example_plan_in(dir.path());
+    let out = dir.path().join("out");
+    build_ok(&plan, &out);
+    let before = read_tree(&out);
+    // A build in progress holds this lock for as long as it runs.
+    let lock = fs::File::create(dir.path().join(".out.plansite-lock")).unwrap();
+    lock.lock().unwrap();
+    let o = build(&plan, &out);
+    assert_eq!(o.status.code(), Some(2), "{}", describe(&o));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("another plansite build is writing") && stderr.contains("out"),
+        "{stderr}"
+    );
+    assert!(tree_diff(&before, &read_tree(&out)).is_empty());
+    drop(lock);
+    build_ok(&plan, &out);
+}
+
+#[test]
+fn a_rebuild_keeps_the_times_of_unchanged_pages_and_the_site_before_beside_it() {
+    let dir = TempDir::new("times");
+    let plan = example_plan_in(dir.path());
+    let out = dir.path().join("out");
+    build_ok(&plan, &out);
+    build_ok(&plan, &out);
+    let spare = dir.path().join(".out.plansite-prev");
+    assert!(tree_diff(&read_tree(&out), &read_tree(&spare)).is_empty());
+    let mtime = |rel: &str| fs::metadata(out.join(rel)).unwrap().modified().unwrap();
+    let (strategy, page) = (
+        mtime("strategy.html"),
+        mtime("initiatives/digital-onboarding.html"),
+    );
+    let md = plan.join("departments/customer-service/initiatives/digital-onboarding.md");
+    let text = fs::read_to_string(&md).unwrap();
+    fs::write(&md, format!("{text}\nOne more line of prose.\n")).unwrap();
+    build_ok(&plan, &out);
+    build_ok(&plan, &out);
+    assert_eq!(
+        mtime("strategy.html"),
+        strategy,
+        "an unchanged page got a new time"
+    );
+    assert!(mtime("initiatives/digital-onboarding.html") > page);
+    let html = fs::read_to_string(out.join("initiatives/digital-onboarding.html")).unwrap();
+    assert!(html.contains("One more line of prose."));
+}
+
+#[test]
 fn usage_and_io_errors_exit_2() {
     let dir = TempDir::new("exit2");
     let missing = dir.path().join("no-such-folder");
