@@ -7,7 +7,7 @@ use std::io::{self, Read, Write};
 use std::path::Path;
 use std::time::SystemTime;
 
-use super::{io_at, WriteError};
+use super::{io_at, unless_gone, WriteError};
 
 /// How much of a file is read at a time to compare it with new bytes: large enough for few read
 /// calls. The buffer is one per thread, kept between files: allocating it per file made the
@@ -38,11 +38,21 @@ pub(super) fn place(
 /// simply written.
 pub(super) fn holding(path: &Path, bytes: &[u8]) -> Option<Metadata> {
     let meta = fs::symlink_metadata(path).ok()?;
-    if !meta.is_file() || meta.len() != bytes.len() as u64 {
-        return None;
+    holds(path, &meta, bytes).then_some(meta)
+}
+
+/// Whether `meta` is a regular file's of `bytes`' length.
+fn sized_for(meta: &Metadata, bytes: &[u8]) -> bool {
+    meta.is_file() && meta.len() == bytes.len() as u64
+}
+
+/// Whether `path`, with metadata `meta`, is a regular file holding exactly `bytes`.
+fn holds(path: &Path, meta: &Metadata, bytes: &[u8]) -> bool {
+    if !sized_for(meta, bytes) {
+        return false;
     }
     let same = File::open(path).and_then(|file| reads_exactly(file, bytes));
-    same.unwrap_or(false).then_some(meta)
+    same.unwrap_or(false)
 }
 
 /// Compare a file, whose length the caller found equal to `expected`'s, with `expected` chunk
@@ -97,10 +107,7 @@ pub(super) fn create(path: &Path) -> io::Result<File> {
 }
 
 pub(super) fn remove_file(path: &Path) -> Result<(), WriteError> {
-    match fs::remove_file(path) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(WriteError::Io(path.to_path_buf(), e)),
-        _ => Ok(()),
-    }
+    unless_gone(path, fs::remove_file(path))
 }
 
 /// Make the folder `dir` under `root` and those between, one level at a time and never `root`
@@ -145,28 +152,27 @@ fn settle_time(
     live: &Path,
     bytes: &[u8],
 ) -> Result<(), WriteError> {
-    let live_meta = fs::symlink_metadata(live)
-        .ok()
-        .filter(|m| m.is_file() && m.len() == bytes.len() as u64);
+    let live_meta = fs::symlink_metadata(live).ok();
     let live_time = live_meta.as_ref().and_then(|m| m.modified().ok());
     // The usual case once a site is stable: both copies hold the bytes, with one time.
-    if let (Some(kept), Some(live_time)) = (kept, live_time) {
-        if kept.modified().ok() == Some(live_time) {
-            return Ok(());
-        }
+    let one_time = kept
+        .and_then(|k| k.modified().ok())
+        .is_some_and(|t| Some(t) == live_time);
+    if one_time && live_meta.as_ref().is_some_and(|m| sized_for(m, bytes)) {
+        return Ok(());
     }
-    let live_same = live_time.is_some() && holding(live, bytes).is_some();
-    match (live_same, live_time, kept) {
+    let live_same = live_meta.is_some_and(|m| holds(live, &m, bytes));
+    match live_time.filter(|_| live_same) {
         // Best effort: a time that cannot be set costs a cache one fetch, and the bytes are right.
-        (true, Some(time), _) => {
+        Some(time) => {
             let _ = set_time(path, time);
             Ok(())
         }
         // Bytes the live site does not have, in a file older than the live one.
-        (false, _, Some(_)) => {
+        None if kept.is_some() => {
             set_time(path, SystemTime::now()).or_else(|_| replace(path, bytes, true))
         }
-        _ => Ok(()),
+        None => Ok(()),
     }
 }
 

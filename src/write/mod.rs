@@ -102,6 +102,24 @@ fn io_at(p: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |e| WriteError::Io(p.to_path_buf(), e)
 }
 
+/// The result of removing `path`, where finding it already gone is success.
+fn unless_gone(path: &Path, removed: io::Result<()>) -> Result<(), WriteError> {
+    match removed {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(WriteError::Io(path.to_path_buf(), e)),
+        _ => Ok(()),
+    }
+}
+
+/// Remove a folder with all it holds, or a file (a symbolic link is a file here: the link goes,
+/// never what it points to).
+fn remove_entry(path: &Path, is_dir: bool) -> io::Result<()> {
+    if is_dir {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    }
+}
+
 fn sibling(out: &Path, tag: &str) -> PathBuf {
     let name = out
         .file_name()
@@ -325,12 +343,7 @@ fn remove_tree(root: &Path) -> Result<(), WriteError> {
     entries.par_iter().try_for_each(|entry| {
         let path = entry.path();
         let is_dir = entry.file_type().map_err(io_at(&path))?.is_dir();
-        let removed = if is_dir {
-            fs::remove_dir_all(&path)
-        } else {
-            fs::remove_file(&path)
-        };
-        removed.map_err(io_at(&path))
+        remove_entry(&path, is_dir).map_err(io_at(&path))
     })?;
     fs::remove_dir(root).map_err(io_at(root))
 }

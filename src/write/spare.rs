@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::{io_at, WriteError};
+use super::{io_at, remove_entry, unless_gone, WriteError};
 
 /// The spare folder's files and folders (site-relative; `""` is the folder itself), each with
 /// whether the new site has it: a file put by this build, a folder with something put in it.
@@ -139,15 +139,7 @@ fn remove_if(path: &Path, is_dir: bool) -> Result<(), WriteError> {
         Ok(meta) if meta.is_dir() == is_dir => {}
         _ => return Ok(()),
     }
-    let removed = if is_dir {
-        fs::remove_dir_all(path)
-    } else {
-        fs::remove_file(path)
-    };
-    match removed {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(WriteError::Io(path.to_path_buf(), e)),
-        _ => Ok(()),
-    }
+    unless_gone(path, remove_entry(path, is_dir))
 }
 
 #[cfg(test)]
