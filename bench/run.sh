@@ -4,6 +4,7 @@
 #   bench/run.sh                       # small, enterprise and huge; 5 timed rounds, 3 memory rounds
 #   SCALES="small enterprise" RUNS=7 MEM_RUNS=3 TOUCH_RUNS=3 bench/run.sh
 #   KEEP=1 bench/run.sh                # keep the generated plans and sites (path printed at the end)
+#   TMPDIR=/mnt/other bench/run.sh     # generate, build and write on another file system
 #
 # What it does, for each scale:
 #   1. generates a synthetic plan (examples/genplan.rs) and the same Markdown as a Hugo site;
@@ -20,6 +21,10 @@
 #      the rebuild times serve logs (from the start of the rebuild to the new site being served);
 #      twice: editing its Markdown body (prose: serve keeps the rules and the analysis) and its
 #      front matter (a TOML comment: everything but unchanged files' parse runs again).
+# The file system under $TMPDIR (where everything is written) moves the ratio to Hugo more than
+# most code changes do: Hugo rewrites every file on every build, plansite only the files that
+# changed, and what a rewrite costs depends on the file system (docs/performance.md, "The file
+# system"). The table names it; compare only runs on the same one.
 # Then prints one Markdown table. Everything runs on whatever machine this is: note the core
 # count and load average printed at the top, since other work on the machine skews wall times
 # (CPU time is less sensitive to it). On ext4, leave a minute between deleting a large tree
@@ -79,6 +84,18 @@ alternate() {
 # peak RSS in KB of one run of "$@"
 peak_kb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}'; }
 
+# The output's file system, as the table's last line names it: device, type, mount options, and
+# for ext4 whether it has a journal (without one, ext4 does not reuse inodes freed in the last
+# minutes, which slows creating files after a large tree was deleted).
+output_fs() {
+  local src fstype opts journal=""
+  read -r src fstype opts < <(findmnt -no SOURCE,FSTYPE,OPTIONS -T "$1" 2>/dev/null) || { echo "unknown"; return; }
+  if [ "$fstype" = ext4 ]; then
+    if ls /proc/fs/jbd2 2>/dev/null | grep -q "^${src##*/}-"; then journal=" with a journal"; else journal=" without a journal"; fi
+  fi
+  echo "$src, $fstype$journal ($opts)"
+}
+echo "output file system: $(output_fs "$WORK")" >&2
 echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//'), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "hyperfine $(hyperfine --version | cut -d' ' -f2), $(hugo version | cut -d' ' -f1-2), plansite $("$PLANSITE" --version | cut -d' ' -f2)" >&2
 
@@ -182,4 +199,5 @@ header
 cat "$ROWS"
 echo
 echo "Medians: build and Hugo over $RUNS alternating rounds, peak RSS over $MEM_RUNS alternating rounds, check over $RUNS runs, serve rebuild over $TOUCH_RUNS edits."
+echo "Written to: $(output_fs "$WORK")"
 if [ -n "${KEEP:-}" ]; then echo "kept: $WORK"; fi
