@@ -27,9 +27,10 @@
 # system"). The table names it; compare only runs on the same one.
 # Then prints one Markdown table. Everything runs on whatever machine this is: note the core
 # count and load average printed at the top, since other work on the machine skews wall times
-# (CPU time is less sensitive to it). On ext4, leave a minute between deleting a large tree
-# (a previous run's cleanup included) and starting a run: for ~30 s after, creating files costs
-# several times the system time, and builds into an empty folder measure that instead.
+# (CPU time is less sensitive to it). On ext4 without a journal, leave several minutes between
+# deleting a large tree (a previous run's cleanup included) and starting a run: for 60-300 s
+# after, creating files costs several times the system time, and builds into an empty folder
+# measure that instead.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -84,14 +85,18 @@ alternate() {
 # peak RSS in KB of one run of "$@"
 peak_kb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}'; }
 
-# The output's file system, as the table's last line names it: device, type, mount options, and
-# for ext4 whether it has a journal (without one, ext4 does not reuse inodes freed in the last
-# minutes, which slows creating files after a large tree was deleted).
+# The output's file system, as the line under the table names it: device, type, mount options,
+# and for ext4 whether it has a journal (without one, ext4 does not reuse inodes freed in the
+# last minutes, which slows creating files after a large tree was deleted). The journal is
+# looked up by the kernel's name of the device (`dm-0` for an LVM volume whose mount source is
+# /dev/mapper/…), as /proc/fs/jbd2 lists it. On overlay file systems this names the overlay,
+# not what lies under it.
 output_fs() {
-  local src fstype opts journal=""
-  read -r src fstype opts < <(findmnt -no SOURCE,FSTYPE,OPTIONS -T "$1" 2>/dev/null) || { echo "unknown"; return; }
+  local src fstype opts majmin dev journal=""
+  read -r src fstype opts majmin < <(findmnt -no SOURCE,FSTYPE,OPTIONS,MAJ:MIN -T "$1" 2>/dev/null) || { echo "unknown"; return; }
   if [ "$fstype" = ext4 ]; then
-    if ls /proc/fs/jbd2 2>/dev/null | grep -q "^${src##*/}-"; then journal=" with a journal"; else journal=" without a journal"; fi
+    dev=$(basename "$(readlink -f "/sys/dev/block/$majmin" 2>/dev/null || echo "${src##*/}")")
+    if compgen -G "/proc/fs/jbd2/$dev-*" >/dev/null; then journal=" with a journal"; else journal=" without a journal"; fi
   fi
   echo "$src, $fstype$journal ($opts)"
 }
