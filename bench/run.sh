@@ -5,14 +5,18 @@
 #   SCALES="small enterprise" RUNS=7 MEM_RUNS=3 TOUCH_RUNS=3 bench/run.sh
 #   KEEP=1 bench/run.sh                # keep the generated plans and sites (path printed at the end)
 #   TMPDIR=/mnt/other bench/run.sh     # generate, build and write on another file system
+#   MEMDIR= bench/run.sh               # skip the builds in memory (MEMDIR: a tmpfs, /dev/shm)
 #
 # What it does, for each scale:
 #   1. generates a synthetic plan (examples/genplan.rs) and the same Markdown as a Hugo site;
 #   2. times `plansite build` and `hugo --quiet` in ALTERNATING rounds (hyperfine has no
 #      interleave option, so each round is one hyperfine invocation with --runs 1 per command,
 #      and the order flips every round); reports medians of wall time and of CPU time (user+sys);
-#      twice: over the previous output (a re-run: plansite links its unchanged files, Hugo
-#      overwrites its files), and into an empty folder never used before (a fresh checkout);
+#      three times: over the previous output (a re-run: plansite writes only the files that
+#      changed, Hugo overwrites all of its files), over the previous output in memory (both
+#      outputs on the tmpfs MEMDIR, where writing costs either tool little, so the ratio shows
+#      the work each does rather than what this disk charges for rewriting files), and into an
+#      empty folder never used before (a fresh checkout);
 #      `sync` before every timed build, so that no build pays for writing back another's files;
 #   3. measures peak memory (/usr/bin/time -v, "Maximum resident set size"), again alternating,
 #      median of MEM_RUNS rounds;
@@ -58,7 +62,13 @@ PLANSITE=$TARGET/release/plansite
 GENPLAN=$TARGET/release/examples/genplan
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/plansite-bench.XXXXXX")
-if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$WORK"' EXIT; fi
+# Outputs in memory, when MEMDIR (default /dev/shm) is a tmpfs: the plans stay in $WORK.
+SHM=
+MEMDIR=${MEMDIR-/dev/shm}
+if [ -n "$MEMDIR" ] && [ "$(findmnt -no FSTYPE -T "$MEMDIR" 2>/dev/null | awk 'NR == 1')" = tmpfs ]; then
+  SHM=$(mktemp -d "$MEMDIR/plansite-bench.XXXXXX")
+fi
+if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$WORK" ${SHM:+"$SHM"}' EXIT; fi
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "nan"; exit} if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0 || a == "nan" || b == "nan") print "n/a"; else printf "%.2f", a / b }'; }
@@ -133,18 +143,18 @@ serve_rebuild_ms() {
 }
 
 header() {
-  echo "| scale | plansite build (s) | Hugo (s) | build ÷ Hugo | into an empty folder: plansite (s) | Hugo (s) | ÷ Hugo | CPU s plansite / Hugo | CPU ratio | peak RSS plansite (MB) | peak RSS Hugo (MB) | RSS ratio | check (s) | check ÷ build | serve rebuild after a body edit (s) | ÷ build | serve rebuild after a front-matter edit (s) | ÷ build | ÷ enterprise (build, RSS) |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| scale | plansite build (s) | Hugo (s) | build ÷ Hugo | in memory: plansite (s) | Hugo (s) | ÷ Hugo | into an empty folder: plansite (s) | Hugo (s) | ÷ Hugo | CPU s plansite / Hugo | CPU ratio | peak RSS plansite (MB) | peak RSS Hugo (MB) | RSS ratio | check (s) | check ÷ build | serve rebuild after a body edit (s) | ÷ build | serve rebuild after a front-matter edit (s) | ÷ build | ÷ enterprise (build, RSS) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 }
 row() {
   local scale=$1 vs_ent="—"
   if [ "$scale" != enterprise ] && [ -n "${BUILD[enterprise]:-}" ]; then
     vs_ent="$(ratio "${BUILD[$scale]}" "${BUILD[enterprise]}")×, $(ratio "${RSS[$scale]}" "${RSS[enterprise]}")×"
   fi
-  echo "| $scale | $(fmt "${BUILD[$scale]}") | $(fmt "${HUGO[$scale]}") | $(ratio "${BUILD[$scale]}" "${HUGO[$scale]}") | $(fmt "${EMPTY[$scale]}") | $(fmt "${HUGO_EMPTY[$scale]}") | $(ratio "${EMPTY[$scale]}" "${HUGO_EMPTY[$scale]}") | $(fmt "${BUILD_CPU[$scale]}") / $(fmt "${HUGO_CPU[$scale]}") | $(ratio "${BUILD_CPU[$scale]}" "${HUGO_CPU[$scale]}") | $(mb "${RSS[$scale]}") | $(mb "${HRSS[$scale]}") | $(ratio "${RSS[$scale]}" "${HRSS[$scale]}") | $(fmt "${CHECK[$scale]}") | $(ratio "${CHECK[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH[$scale]}") | $(ratio "${TOUCH[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH_FRONT[$scale]}") | $(ratio "${TOUCH_FRONT[$scale]}" "${BUILD[$scale]}") | $vs_ent |"
+  echo "| $scale | $(fmt "${BUILD[$scale]}") | $(fmt "${HUGO[$scale]}") | $(ratio "${BUILD[$scale]}" "${HUGO[$scale]}") | $(fmt "${MEM[$scale]}") | $(fmt "${HUGO_MEM[$scale]}") | $(ratio "${MEM[$scale]}" "${HUGO_MEM[$scale]}") | $(fmt "${EMPTY[$scale]}") | $(fmt "${HUGO_EMPTY[$scale]}") | $(ratio "${EMPTY[$scale]}" "${HUGO_EMPTY[$scale]}") | $(fmt "${BUILD_CPU[$scale]}") / $(fmt "${HUGO_CPU[$scale]}") | $(ratio "${BUILD_CPU[$scale]}" "${HUGO_CPU[$scale]}") | $(mb "${RSS[$scale]}") | $(mb "${HRSS[$scale]}") | $(ratio "${RSS[$scale]}" "${HRSS[$scale]}") | $(fmt "${CHECK[$scale]}") | $(ratio "${CHECK[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH[$scale]}") | $(ratio "${TOUCH[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH_FRONT[$scale]}") | $(ratio "${TOUCH_FRONT[$scale]}" "${BUILD[$scale]}") | $vs_ent |"
 }
 
-declare -A BUILD HUGO EMPTY HUGO_EMPTY BUILD_CPU HUGO_CPU RSS HRSS CHECK TOUCH TOUCH_FRONT
+declare -A BUILD HUGO MEM HUGO_MEM EMPTY HUGO_EMPTY BUILD_CPU HUGO_CPU RSS HRSS CHECK TOUCH TOUCH_FRONT
 ROWS=$WORK/rows.md
 : >"$ROWS"
 for scale in $SCALES; do
@@ -158,12 +168,23 @@ for scale in $SCALES; do
   H_CMD="hugo --quiet -s $hsrc -d $hout"
 
   echo "[$scale] warm-up" >&2
-  $P_CMD >/dev/null 2>&1
+  $P_CMD >/dev/null 2>&1; $P_CMD >/dev/null 2>&1   # the second leaves plansite a spare folder
   $H_CMD >/dev/null 2>&1
 
   alternate "$P_CMD" "$H_CMD" "build over the previous output,"
   BUILD[$scale]=$(median <"$WORK/p.wall"); HUGO[$scale]=$(median <"$WORK/h.wall")
   BUILD_CPU[$scale]=$(median <"$WORK/p.cpu"); HUGO_CPU[$scale]=$(median <"$WORK/h.cpu")
+
+  MEM[$scale]=nan; HUGO_MEM[$scale]=nan
+  if [ -n "$SHM" ]; then
+    M_CMD="$PLANSITE build --quiet $plan -o $SHM/$scale-out"
+    MH_CMD="hugo --quiet -s $hsrc -d $SHM/$scale-hugo-out"
+    $M_CMD >/dev/null 2>&1; $M_CMD >/dev/null 2>&1   # the second leaves plansite a spare folder
+    $MH_CMD >/dev/null 2>&1
+    alternate "$M_CMD" "$MH_CMD" "build over the previous output in memory,"
+    MEM[$scale]=$(median <"$WORK/p.wall"); HUGO_MEM[$scale]=$(median <"$WORK/h.wall")
+    rm -rf "${SHM:?}"/*
+  fi
 
   # Every round into its own new folder: removing one just before would time ext4's
   # allocation of inodes next to thousands just freed, which neither tool meets on a checkout.
@@ -204,5 +225,5 @@ header
 cat "$ROWS"
 echo
 echo "Medians: build and Hugo over $RUNS alternating rounds, peak RSS over $MEM_RUNS alternating rounds, check over $RUNS runs, serve rebuild over $TOUCH_RUNS edits."
-echo "Written to: $(output_fs "$WORK")"
+echo "Written to: $(output_fs "$WORK"); in memory: $(if [ -n "$SHM" ]; then echo "tmpfs at $MEMDIR"; else echo "not measured (MEMDIR is empty or not a tmpfs)"; fi)"
 if [ -n "${KEEP:-}" ]; then echo "kept: $WORK"; fi
