@@ -68,7 +68,12 @@ MEMDIR=${MEMDIR-/dev/shm}
 if [ -n "$MEMDIR" ] && [ "$(findmnt -no FSTYPE -T "$MEMDIR" 2>/dev/null | awk 'NR == 1')" = tmpfs ]; then
   SHM=$(mktemp -d "$MEMDIR/plansite-bench.XXXXXX")
 fi
-if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$WORK" ${SHM:+"$SHM"}' EXIT; fi
+# The outputs in memory go in any case (KEEP keeps $WORK only; each scale's are removed anyway).
+cleanup() {
+  rm -rf ${SHM:+"$SHM"}
+  if [ -z "${KEEP:-}" ]; then rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "nan"; exit} if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0 || a == "nan" || b == "nan") print "n/a"; else printf "%.2f", a / b }'; }
@@ -90,6 +95,13 @@ alternate() {
         f = ($1 == p) ? "p" : "h";
         print $4 >> (d "/" f ".wall"); print $5 + $6 >> (d "/" f ".cpu") }' "$WORK/round.csv"
   done
+}
+
+# Two untimed builds of plansite ("$1") and one of Hugo ("$2"): the second of plansite's leaves
+# it the spare folder that every timed build over the previous output then has.
+warm_up() {
+  $1 >/dev/null 2>&1; $1 >/dev/null 2>&1
+  $2 >/dev/null 2>&1
 }
 
 # peak RSS in KB of one run of "$@"
@@ -168,8 +180,7 @@ for scale in $SCALES; do
   H_CMD="hugo --quiet -s $hsrc -d $hout"
 
   echo "[$scale] warm-up" >&2
-  $P_CMD >/dev/null 2>&1; $P_CMD >/dev/null 2>&1   # the second leaves plansite a spare folder
-  $H_CMD >/dev/null 2>&1
+  warm_up "$P_CMD" "$H_CMD"
 
   alternate "$P_CMD" "$H_CMD" "build over the previous output,"
   BUILD[$scale]=$(median <"$WORK/p.wall"); HUGO[$scale]=$(median <"$WORK/h.wall")
@@ -179,8 +190,7 @@ for scale in $SCALES; do
   if [ -n "$SHM" ]; then
     M_CMD="$PLANSITE build --quiet $plan -o $SHM/$scale-out"
     MH_CMD="hugo --quiet -s $hsrc -d $SHM/$scale-hugo-out"
-    $M_CMD >/dev/null 2>&1; $M_CMD >/dev/null 2>&1   # the second leaves plansite a spare folder
-    $MH_CMD >/dev/null 2>&1
+    warm_up "$M_CMD" "$MH_CMD"
     alternate "$M_CMD" "$MH_CMD" "build over the previous output in memory,"
     MEM[$scale]=$(median <"$WORK/p.wall"); HUGO_MEM[$scale]=$(median <"$WORK/h.wall")
     rm -rf "${SHM:?}"/*
