@@ -163,10 +163,10 @@ row() {
   if [ "$scale" != enterprise ] && [ -n "${BUILD[enterprise]:-}" ]; then
     vs_ent="$(ratio "${BUILD[$scale]}" "${BUILD[enterprise]}")×, $(ratio "${RSS[$scale]}" "${RSS[enterprise]}")×"
   fi
-  echo "| $scale | $(fmt "${BUILD[$scale]}") | $(fmt "${HUGO[$scale]}") | $(ratio "${BUILD[$scale]}" "${HUGO[$scale]}") | $(fmt "${MEM[$scale]}") | $(fmt "${HUGO_MEM[$scale]}") | $(ratio "${MEM[$scale]}" "${HUGO_MEM[$scale]}") | $(fmt "${EMPTY[$scale]}") | $(fmt "${HUGO_EMPTY[$scale]}") | $(ratio "${EMPTY[$scale]}" "${HUGO_EMPTY[$scale]}") | $(fmt "${BUILD_CPU[$scale]}") / $(fmt "${HUGO_CPU[$scale]}") | $(ratio "${BUILD_CPU[$scale]}" "${HUGO_CPU[$scale]}") | $(mb "${RSS[$scale]}") | $(mb "${HRSS[$scale]}") | $(ratio "${RSS[$scale]}" "${HRSS[$scale]}") | $(fmt "${CHECK[$scale]}") | $(ratio "${CHECK[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH[$scale]}") | $(ratio "${TOUCH[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH_FRONT[$scale]}") | $(ratio "${TOUCH_FRONT[$scale]}" "${BUILD[$scale]}") | $vs_ent |"
+  echo "| $scale | $(fmt "${BUILD[$scale]}") | $(fmt "${HUGO[$scale]}") | $(ratio "${BUILD[$scale]}" "${HUGO[$scale]}") | $(fmt "${TMPFS[$scale]}") | $(fmt "${HUGO_TMPFS[$scale]}") | $(ratio "${TMPFS[$scale]}" "${HUGO_TMPFS[$scale]}") | $(fmt "${EMPTY[$scale]}") | $(fmt "${HUGO_EMPTY[$scale]}") | $(ratio "${EMPTY[$scale]}" "${HUGO_EMPTY[$scale]}") | $(fmt "${BUILD_CPU[$scale]}") / $(fmt "${HUGO_CPU[$scale]}") | $(ratio "${BUILD_CPU[$scale]}" "${HUGO_CPU[$scale]}") | $(mb "${RSS[$scale]}") | $(mb "${HRSS[$scale]}") | $(ratio "${RSS[$scale]}" "${HRSS[$scale]}") | $(fmt "${CHECK[$scale]}") | $(ratio "${CHECK[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH[$scale]}") | $(ratio "${TOUCH[$scale]}" "${BUILD[$scale]}") | $(fmt "${TOUCH_FRONT[$scale]}") | $(ratio "${TOUCH_FRONT[$scale]}" "${BUILD[$scale]}") | $vs_ent |"
 }
 
-declare -A BUILD HUGO MEM HUGO_MEM EMPTY HUGO_EMPTY BUILD_CPU HUGO_CPU RSS HRSS CHECK TOUCH TOUCH_FRONT
+declare -A BUILD HUGO TMPFS HUGO_TMPFS EMPTY HUGO_EMPTY BUILD_CPU HUGO_CPU RSS HRSS CHECK TOUCH TOUCH_FRONT
 ROWS=$WORK/rows.md
 : >"$ROWS"
 for scale in $SCALES; do
@@ -186,13 +186,13 @@ for scale in $SCALES; do
   BUILD[$scale]=$(median <"$WORK/p.wall"); HUGO[$scale]=$(median <"$WORK/h.wall")
   BUILD_CPU[$scale]=$(median <"$WORK/p.cpu"); HUGO_CPU[$scale]=$(median <"$WORK/h.cpu")
 
-  MEM[$scale]=nan; HUGO_MEM[$scale]=nan
+  TMPFS[$scale]=nan; HUGO_TMPFS[$scale]=nan
   if [ -n "$SHM" ]; then
     M_CMD="$PLANSITE build --quiet $plan -o $SHM/$scale-out"
     MH_CMD="hugo --quiet -s $hsrc -d $SHM/$scale-hugo-out"
     warm_up "$M_CMD" "$MH_CMD"
     alternate "$M_CMD" "$MH_CMD" "build over the previous output in memory,"
-    MEM[$scale]=$(median <"$WORK/p.wall"); HUGO_MEM[$scale]=$(median <"$WORK/h.wall")
+    TMPFS[$scale]=$(median <"$WORK/p.wall"); HUGO_TMPFS[$scale]=$(median <"$WORK/h.wall")
     rm -rf "${SHM:?}"/*
   fi
 
