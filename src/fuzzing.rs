@@ -5,6 +5,7 @@
 //! valid text survives as one piece): plan.toml, an initiative, a budget, a department, a
 //! check-in, KPIs, a goal, people, the appraisal and objectives, in that order. The whole
 //! pipeline up to diagnostics runs on them, and every output format is rendered into memory.
+//! A plan without errors also has its natively written pages compared with Tera's.
 
 use std::path::Path;
 
@@ -56,5 +57,23 @@ pub fn run(data: &[u8]) -> usize {
         .iter()
         .map(|d| report::github(d, sources, plan).len())
         .sum();
+    native_parity(&project);
     out.into_inner().len() + json.to_string().len() + lines
+}
+
+/// The pages written without Tera must be the bytes the built-in templates make of a plan
+/// that passes `check`, whatever odd text or number it holds.
+fn native_parity(project: &crate::Project) {
+    let (Some(plan), Some(an)) = (&project.plan, &project.analysis) else {
+        return;
+    };
+    if project.diagnostics.iter().any(crate::Diagnostic::is_error) {
+        return;
+    }
+    let diffs = crate::render::native::differences(plan, an, &project.loaded);
+    assert!(
+        diffs.is_empty(),
+        "native pages differ:\n{}",
+        diffs.join("\n")
+    );
 }

@@ -324,6 +324,18 @@ pub enum Priority {
     Low,
 }
 
+impl Priority {
+    /// The name the plan and the page variables use (`serde`'s lowercase).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Critical => "critical",
+            Priority::High => "high",
+            Priority::Medium => "medium",
+            Priority::Low => "low",
+        }
+    }
+}
+
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Allocation {
     pub person: Ref<PersonIx>,
@@ -582,5 +594,22 @@ impl Plan {
             .map(DeptIx::from)
             .filter(|&d| self.department(d).parent.is_none())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_priority_is_named_as_it_serializes() {
+        for p in [
+            Priority::Critical,
+            Priority::High,
+            Priority::Medium,
+            Priority::Low,
+        ] {
+            assert_eq!(serde_json::to_value(p).unwrap(), p.as_str());
+        }
     }
 }

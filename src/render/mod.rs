@@ -7,6 +7,7 @@ pub mod figures;
 pub mod format;
 pub mod html;
 pub mod markdown;
+pub mod native;
 pub mod overview;
 pub mod pages;
 pub mod refs;
@@ -90,6 +91,9 @@ pub struct Renderer<'a> {
     an: &'a Analysis,
     loaded: &'a Loaded,
     theme: theme::Theme,
+    /// Whether the pages [`native`] writes are written there rather than by Tera: when the
+    /// plan uses the built-in templates unchanged.
+    native: bool,
     cx: pages::Cx<'a>,
     shell: shell::Shell,
     /// Every file in path order.
@@ -114,6 +118,7 @@ impl<'a> Renderer<'a> {
             plan,
             an,
             loaded,
+            native: theme.builtin,
             theme,
             cx,
             shell: shell::Shell::default(),
@@ -160,7 +165,22 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// Render every page with Tera, the built-in theme's too: for the tests that compare the
+    /// pages [`native`] writes with what the templates make of them.
+    pub fn tera_only(mut self) -> Self {
+        self.native = false;
+        self
+    }
+
     fn page(&self, spec: pages::Spec) -> Result<Vec<u8>, Diagnostic> {
+        if self.native {
+            let parts = |path: &str, section: &str| {
+                self.shell.parts(&self.theme.tera, self.plan, path, section)
+            };
+            if let Some(made) = native::page(&self.cx, self.loaded, spec, &parts) {
+                return made.map_err(|e| theme::template_error(&e, self.loaded));
+            }
+        }
         let page = spec.build(&self.cx, self.loaded);
         pages::render_page(&self.theme.tera, &self.shell, self.plan, page)
             .map_err(|e| theme::template_error(&e, self.loaded))

@@ -188,7 +188,7 @@ pub fn check_bodies_in(
 impl Cx<'_> {
     /// A Markdown body as HTML. Its broken links were reported by `check_bodies` before any
     /// page was rendered, so they are not reported again here.
-    fn body(&self, b: &Body, loaded: &Loaded) -> String {
+    pub(crate) fn body(&self, b: &Body, loaded: &Loaded) -> String {
         let source = loaded.sources.path(b.file);
         // Only the strategy is shown on a page at the site root; every other body one folder down.
         let root = if source == "strategy.md" {

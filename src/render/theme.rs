@@ -83,6 +83,8 @@ pub struct Theme {
     /// Shared: the built-in templates are parsed once per process and language.
     pub tera: Arc<Tera>,
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// Every template is the built-in one.
+    pub builtin: bool,
 }
 
 /// Problems with the plan's theme or template overrides. The built-in templates are tested with
@@ -164,7 +166,8 @@ pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnosti
     if !diags.is_empty() {
         return Err(diags);
     }
-    let tera = if has_own_templates(loaded, settings) {
+    let builtin = !has_own_templates(loaded, settings);
+    let tera = if !builtin {
         let raw: Vec<(String, String)> = templates.into_iter().map(|(n, (t, _))| (n, t)).collect();
         let mut tera = compile(raw).map_err(|e| vec![template_error(&e, loaded)])?;
         register_filters(&mut tera, settings);
@@ -172,7 +175,11 @@ pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnosti
     } else {
         default_tera(settings).map_err(|e| vec![template_error(&e, loaded)])?
     };
-    Ok(Theme { tera, assets })
+    Ok(Theme {
+        tera,
+        assets,
+        builtin,
+    })
 }
 
 fn compile(raw: Vec<(String, String)>) -> Result<Tera, tera::Error> {
@@ -533,7 +540,7 @@ fn field<'a>(x: &'a Value, key: &str, filter: &str) -> tera::Result<&'a Value> {
     })
 }
 
-const NONE: &str = "<span class=\"none\">—</span>";
+pub const NONE: &str = "<span class=\"none\">—</span>";
 
 /// `<a href="{root}{x.url}">{label}</a>`, or a dash when `x` is empty (null).
 fn link(out: &mut String, x: &Value, root: &Value) -> tera::Result<()> {
@@ -584,16 +591,23 @@ fn anchor(out: &mut String, x: &Value, root: &Value, filter: &str) -> tera::Resu
 
 /// A status badge: a shape and the status words, or "no data".
 fn status(out: &mut String, s: &Value) -> tera::Result<()> {
+    match s {
+        _ if !truthy(s) => status_badge(out, ""),
+        Value::String(text) => status_badge(out, text),
+        _ => return Err(tera::Error::msg("filter `status` needs a string")),
+    }
+    Ok(())
+}
+
+/// The badge of a status name (`at-risk`: a shape and "at risk"), or "no data" when empty.
+pub fn status_badge(out: &mut String, text: &str) {
     const SHAPE: &str = "<span class=\"shape\" aria-hidden=\"true\"></span>";
-    if !truthy(s) {
+    if text.is_empty() {
         out.push_str("<span class=\"status status-none\">");
         out.push_str(SHAPE);
         out.push_str("no data</span>");
-        return Ok(());
+        return;
     }
-    let Value::String(text) = s else {
-        return Err(tera::Error::msg("filter `status` needs a string"));
-    };
     out.push_str("<span class=\"status status-");
     escape_into(out, text);
     out.push_str("\">");
@@ -605,7 +619,6 @@ fn status(out: &mut String, s: &Value) -> tera::Result<()> {
         escape_into(out, word);
     }
     out.push_str("</span>");
-    Ok(())
 }
 
 /// The cells of one initiative update (status, progress, confidence, forecast end, note), as
@@ -755,17 +768,28 @@ fn budget_line_cells(
 
 /// A chart's SVG (already safe) in its figure, labelled by `title`.
 fn chart(out: &mut String, svg: &Value, title: &Value, id: &Value) {
+    let html = |v: &Value| {
+        let mut s = String::new();
+        push_value(&mut s, v);
+        s
+    };
+    let svg = match svg {
+        Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+        other => std::borrow::Cow::Owned(html(other)),
+    };
+    chart_figure(out, &svg, &html(title), &html(id));
+}
+
+/// [`chart`] of parts that are HTML already: the SVG, and the title and id escaped.
+pub fn chart_figure(out: &mut String, svg: &str, title: &str, id: &str) {
     out.push_str("<figure class=\"chart\" id=\"chart-");
-    push_value(out, id);
+    out.push_str(id);
     out.push_str("\"><div class=\"chart-svg\" role=\"img\" aria-label=\"");
-    push_value(out, title);
+    out.push_str(title);
     out.push_str("\">");
-    match svg {
-        Value::String(s) => out.push_str(s),
-        other => push_value(out, other),
-    }
+    out.push_str(svg);
     out.push_str("</div><figcaption>");
-    push_value(out, title);
+    out.push_str(title);
     out.push_str(" — the data is in the table below.</figcaption></figure>");
 }
 
