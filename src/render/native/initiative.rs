@@ -3,13 +3,13 @@
 use crate::analyze::initiative::{InitiativeFigures, InitiativeStatus, UpdatePoint};
 use crate::analyze::schedule::InitiativeSchedule;
 use crate::load::Loaded;
-use crate::model::{DeptIx, Initiative, InitiativeIx, PersonIx, Ref};
+use crate::model::{Initiative, InitiativeIx};
 use crate::render::figures;
 use crate::render::html::escape;
 use crate::render::pages::Cx;
 use crate::render::theme;
 
-use super::{Html, PartsOf};
+use super::{allocation_cells, task_cells, Html, PartsOf, Section};
 
 /// The page's navigation section (`page.section`).
 const SECTION: &str = "initiatives";
@@ -58,14 +58,12 @@ fn facts(h: &mut Html, cx: &Cx, init: &Initiative, i: InitiativeIx) {
     h.raw("</h1>\n<dl class=\"facts\">\n  <div><dt>Status</dt><dd>");
     h.status(cx.an.initiatives[i.ix()].status.state.as_str());
     h.raw("</dd></div>\n  <div><dt>Owner</dt><dd>");
-    person_link(h, init.owner.as_ref());
+    h.person(init.owner.as_ref());
     h.raw("</dd></div>\n  <div><dt>Department</dt><dd>");
-    dept_link(h, init.department);
+    h.dept(init.department);
     if let Some(team) = &init.team {
-        let t = cx.plan.team(team.to);
-        let d = cx.plan.department(t.department);
         h.raw(" · team ");
-        h.anchor("departments", &d.id, &format!("#team-{}", t.id), &t.name);
+        h.team(team.to);
     }
     h.raw("</dd></div>\n  <div><dt>Dates</dt><dd><time datetime=\"");
     h.iso(init.start);
@@ -97,7 +95,7 @@ fn progress(h: &mut Html, cx: &Cx, i: InitiativeIx) {
     h.raw("\n\n<section class=\"card progress-card\" id=\"progress\"><h2>Progress as of ");
     h.date(cx.plan.settings.as_of);
     h.raw("</h2>\n<div class=\"cards four\">\n  <div><div class=\"stat\">");
-    let progress = number(st.progress);
+    let progress = super::number(st.progress);
     match progress {
         Some(p) => h.pct(p),
         None => h.raw("—"),
@@ -111,7 +109,7 @@ fn progress(h: &mut Html, cx: &Cx, i: InitiativeIx) {
     h.raw("</div><div class=\"bar\" aria-hidden=\"true\"><span style=\"width: ");
     h.float(progress.unwrap_or(0.0));
     h.raw("%\"></span></div></div>\n  <div><div class=\"stat\">");
-    let expected = number(Some(st.expected_progress));
+    let expected = super::number(Some(st.expected_progress));
     match expected {
         Some(e) => h.pct(e),
         None => h.raw("–"),
@@ -121,7 +119,7 @@ fn progress(h: &mut Html, cx: &Cx, i: InitiativeIx) {
         h.float(e);
     }
     h.raw("%; background: #8a8f99\"></span></div></div>\n  <div><div class=\"stat\">");
-    match number(st.confidence) {
+    match super::number(st.confidence) {
         Some(c) => {
             h.num(c, 0);
             h.raw("/10");
@@ -137,7 +135,7 @@ fn progress(h: &mut Html, cx: &Cx, i: InitiativeIx) {
         h.raw("”</p>");
     }
     h.raw("\n");
-    schedule(h, cx, &cx.an.schedule.initiatives[i.ix()]);
+    schedule(h, &cx.an.schedule.initiatives[i.ix()]);
     h.raw("\n</section>\n");
 }
 
@@ -161,7 +159,7 @@ fn slip(h: &mut Html, st: &InitiativeStatus) {
 }
 
 /// Critical path, slack and the dependency chains.
-fn schedule(h: &mut Html, cx: &Cx, s: &InitiativeSchedule) {
+fn schedule(h: &mut Html, s: &InitiativeSchedule) {
     h.raw("<p class=\"muted\">Schedule: ");
     if s.on_critical_path {
         h.raw("<strong>on the critical path</strong> · ");
@@ -188,7 +186,7 @@ fn schedule(h: &mut Html, cx: &Cx, s: &InitiativeSchedule) {
             h.raw("<p class=\"muted\">Dependency chain ");
             h.raw(label);
             h.raw(": ");
-            h.anchors(chain, |h, &d| initiative_link(h, cx, d));
+            h.anchors(chain, |h, &d| h.initiative(d));
             h.raw("</p>");
         }
         if label == "upstream" {
@@ -201,22 +199,16 @@ fn schedule(h: &mut Html, cx: &Cx, s: &InitiativeSchedule) {
 fn serves(h: &mut Html, init: &Initiative) {
     let plan = h.plan;
     h.raw("<section class=\"card\"><h2>Serves</h2>\n<p><strong>Goals:</strong> ");
-    h.anchors(&init.goals, |h, g| {
-        let g = plan.goal(g.to);
-        h.anchor("goals", &g.id, "", &g.title);
-    });
+    h.anchors(&init.goals, |h, g| h.goal(g.to));
     h.raw("</p>\n<p><strong>Objectives:</strong> ");
     h.anchors(&init.objectives, |h, o| {
         let o = plan.objective(o.to);
         h.anchor("objectives", &o.id, "", &o.title);
     });
     h.raw("</p>\n<p><strong>KPIs:</strong> ");
-    h.anchors(&init.kpis, |h, k| {
-        let k = plan.kpi(k.to);
-        h.anchor("kpis", &k.id, "", &k.name);
-    });
+    h.anchors(&init.kpis, |h, k| h.kpi(k.to));
     h.raw("</p>\n<p><strong>Collaborating departments:</strong> ");
-    h.anchors(&init.collaborators, |h, d| dept_link(h, d.to));
+    h.anchors(&init.collaborators, |h, d| h.dept(d.to));
     h.raw("</p>\n</section>\n");
 }
 
@@ -264,7 +256,7 @@ fn dependency_list(
         let dep = cx.plan.initiative(d);
         let (date, late) = date_late(dep);
         h.raw("<li>");
-        initiative_link(h, cx, d);
+        h.initiative(d);
         h.raw(" · ");
         h.text(&cx.plan.department(dep.department).name);
         h.raw(edge.label);
@@ -280,8 +272,7 @@ fn dependency_list(
 fn milestones(h: &mut Html, fig: &InitiativeFigures) {
     let head = "<table class=\"data\"><thead><tr><th>Milestone</th><th>Planned</th><th>Reached</th><th class=\"num\">Slip</th></tr></thead><tbody>";
     let section = Section {
-        id: "milestones",
-        heading: "Milestones",
+        open: "<section id=\"milestones\"><h2>Milestones</h2>\n",
         empty: "<p class=\"empty\">No milestones.</p>",
     };
     section.write(
@@ -312,8 +303,7 @@ fn milestones(h: &mut Html, fig: &InitiativeFigures) {
 fn tasks(h: &mut Html, init: &Initiative) {
     let head = "<table class=\"data\" data-sortable><thead><tr><th>Task</th><th>Owner</th><th>Start</th><th>End</th><th class=\"num\">FTE</th></tr></thead><tbody>";
     let section = Section {
-        id: "tasks",
-        heading: "Tasks",
+        open: "<section id=\"tasks\"><h2>Tasks</h2>\n",
         empty: "<p class=\"empty\">No tasks.</p>",
     };
     section.write(
@@ -324,24 +314,8 @@ fn tasks(h: &mut Html, init: &Initiative) {
             h.raw("<tr><td>");
             h.text(&t.title);
             h.raw("</td><td>");
-            person_link(h, t.owner.as_ref());
-            for d in [t.start, t.end] {
-                h.raw("</td><td data-sort=\"");
-                if let Some(d) = d {
-                    h.iso(d);
-                }
-                h.raw("\">");
-                match d {
-                    Some(d) => h.date(d),
-                    None => h.raw("—"),
-                }
-            }
-            h.raw("</td><td class=\"num\">");
-            match number(t.fte).filter(|f| *f != 0.0) {
-                Some(f) => h.num(f, 2),
-                None => h.raw("—"),
-            }
-            h.raw("</td></tr>");
+            h.person(t.owner.as_ref());
+            task_cells(h, t);
         },
     );
 }
@@ -349,8 +323,7 @@ fn tasks(h: &mut Html, init: &Initiative) {
 fn resources(h: &mut Html, init: &Initiative) {
     let head = "<table class=\"data\"><thead><tr><th>Person</th><th class=\"num\">FTE</th><th>From</th><th>To</th></tr></thead><tbody>";
     let section = Section {
-        id: "resources",
-        heading: "Resources",
+        open: "<section id=\"resources\"><h2>Resources</h2>\n",
         empty: "<p class=\"empty flag\">⚠ No one is allocated to this initiative.</p>",
     };
     section.write(
@@ -359,17 +332,9 @@ fn resources(h: &mut Html, init: &Initiative) {
         |h| h.raw(head),
         |h, a| {
             h.raw("<tr><td>");
-            person_link(h, Some(&a.person));
+            h.person(Some(&a.person));
             h.raw("</td><td class=\"num\">");
-            match number(Some(a.fte)) {
-                Some(f) => h.num(f, 2),
-                None => h.raw("–"),
-            }
-            h.raw("</td><td>");
-            h.date(a.from);
-            h.raw("</td><td>");
-            h.date(a.to);
-            h.raw("</td></tr>");
+            allocation_cells(h, a);
         },
     );
 }
@@ -377,8 +342,7 @@ fn resources(h: &mut Html, init: &Initiative) {
 /// The budget lines that name this initiative.
 fn budget(h: &mut Html, cx: &Cx, i: InitiativeIx) {
     let section = Section {
-        id: "budget",
-        heading: "Budget lines",
+        open: "<section id=\"budget\"><h2>Budget lines</h2>\n",
         empty: "<p class=\"empty\">No budget line names this initiative.</p>",
     };
     let head = |h: &mut Html| {
@@ -389,7 +353,7 @@ fn budget(h: &mut Html, cx: &Cx, i: InitiativeIx) {
     section.write(h, &cx.rel.initiative_lines[i.ix()], head, |h, &l| {
         let line = &cx.plan.budget_lines[l];
         h.raw("<tr><td>");
-        dept_link(h, line.department);
+        h.dept(line.department);
         h.raw("</td><td>");
         h.text(&line.category);
         h.raw("</td><td>");
@@ -407,40 +371,6 @@ fn budget(h: &mut Html, cx: &Cx, i: InitiativeIx) {
         }
         h.raw("</td></tr>");
     });
-}
-
-/// A section that holds one table: `<section id>`, its heading, then the table or, when it
-/// would have no rows, the `empty` line.
-struct Section {
-    id: &'static str,
-    heading: &'static str,
-    empty: &'static str,
-}
-
-impl Section {
-    fn write<T>(
-        &self,
-        h: &mut Html,
-        items: &[T],
-        head: impl FnOnce(&mut Html),
-        mut row: impl FnMut(&mut Html, &T),
-    ) {
-        h.raw("<section id=\"");
-        h.raw(self.id);
-        h.raw("\"><h2>");
-        h.raw(self.heading);
-        h.raw("</h2>\n");
-        if items.is_empty() {
-            h.raw(self.empty);
-        } else {
-            head(h);
-            for item in items {
-                row(h, item);
-            }
-            h.raw("</tbody></table>");
-        }
-        h.raw("\n</section>\n");
-    }
 }
 
 /// Days of slip: `+3 d`, `-2 d`, `0 d`, or a dash when there is none.
@@ -492,12 +422,12 @@ fn update_row(h: &mut Html, u: &UpdatePoint) {
     h.raw("</a></td><td>");
     h.status(u.state.as_str());
     h.raw("</td><td class=\"num\">");
-    match number(u.progress) {
+    match super::number(u.progress) {
         Some(p) => h.pct(p),
         None => h.raw("—"),
     }
     h.raw("</td><td class=\"num\">");
-    match number(u.confidence) {
+    match super::number(u.confidence) {
         Some(c) => h.num(c, 0),
         None => h.raw("—"),
     }
@@ -511,32 +441,4 @@ fn update_row(h: &mut Html, u: &UpdatePoint) {
         h.text(note);
     }
     h.raw("</td></tr>");
-}
-
-/// A number as the page variables hold it: JSON has no NaN or infinity, so those are null.
-fn number(v: Option<f64>) -> Option<f64> {
-    v.filter(|x| x.is_finite())
-}
-
-/// `| link` of a person's reference, or a dash.
-fn person_link(h: &mut Html, p: Option<&Ref<PersonIx>>) {
-    match p {
-        Some(r) => {
-            let plan = h.plan;
-            let p = plan.person(r.to);
-            h.anchor("people", &p.id, "", &p.name);
-        }
-        None => h.raw(theme::NONE),
-    }
-}
-
-fn dept_link(h: &mut Html, d: DeptIx) {
-    let plan = h.plan;
-    let d = plan.department(d);
-    h.anchor("departments", &d.id, "", &d.name);
-}
-
-fn initiative_link(h: &mut Html, cx: &Cx, i: InitiativeIx) {
-    let i = cx.plan.initiative(i);
-    h.anchor("initiatives", &i.id, "", &i.title);
 }

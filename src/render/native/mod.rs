@@ -3,8 +3,8 @@
 //! several plans both ways, and so does the fuzz target), in a fraction of the work.
 //!
 //! Why: an initiative's page built as a tree of `Value`s and then interpreted by Tera cost
-//! ~700,000 instructions, 18 % of an enterprise build; most of it was looking fields up by name,
-//! copying them into the tree and freeing it again. Only a plan that uses the built-in templates
+//! ~700,000 instructions (all of them 18 % of an enterprise build, people's pages 13 %); most of
+//! it was looking fields up by name, copying them into the tree and freeing it again. Only a plan that uses the built-in templates
 //! unchanged gets these pages ([`Renderer`](super::Renderer) decides); a plan that overrides any
 //! template is rendered by Tera throughout, so its templates see every page as documented.
 //!
@@ -13,6 +13,7 @@
 //! made here too; the parity test fails until it is.
 
 mod initiative;
+mod person;
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -22,7 +23,10 @@ use rayon::prelude::*;
 use crate::analyze::ser::date_text;
 use crate::analyze::Analysis;
 use crate::load::Loaded;
-use crate::model::{AsOfSource, Date, Money, Plan};
+use crate::model::{
+    Allocation, AsOfSource, Date, DeptIx, GoalIx, InitiativeIx, KpiIx, Money, PersonIx, Plan, Ref,
+    Task, TeamIx,
+};
 use crate::render::format::Locale;
 use crate::render::html::escape_into;
 use crate::render::pages::{root_for, Cx, Spec};
@@ -41,13 +45,14 @@ pub fn page(
 ) -> Option<Result<Vec<u8>, tera::Error>> {
     match spec {
         Spec::Initiative(i) => Some(initiative::page(cx, loaded, i, parts)),
+        Spec::Person(p) => Some(person::page(cx, p, parts)),
         _ => None,
     }
 }
 
 /// Whether the page of `spec` is one written here.
 fn covers(spec: Spec) -> bool {
-    matches!(spec, Spec::Initiative(_))
+    matches!(spec, Spec::Initiative(_) | Spec::Person(_))
 }
 
 /// Every page written here whose bytes differ from what Tera makes of the built-in templates,
@@ -258,6 +263,116 @@ impl<'p> Html<'p> {
     fn finish(self) -> Vec<u8> {
         self.out.into_bytes()
     }
+
+    /// `| link` of a person's reference, or a dash.
+    fn person(&mut self, p: Option<&Ref<PersonIx>>) {
+        let plan = self.plan;
+        match p {
+            Some(r) => {
+                let p = plan.person(r.to);
+                self.anchor("people", &p.id, "", &p.name);
+            }
+            None => self.raw(theme::NONE),
+        }
+    }
+
+    /// `| link` of a department's reference.
+    fn dept(&mut self, d: DeptIx) {
+        let d = self.plan.department(d);
+        self.anchor("departments", &d.id, "", &d.name);
+    }
+
+    /// `| link` of a team's reference: its department's page, at the team.
+    fn team(&mut self, t: TeamIx) {
+        let plan = self.plan;
+        let t = plan.team(t);
+        let d = plan.department(t.department);
+        self.anchor("departments", &d.id, &format!("#team-{}", t.id), &t.name);
+    }
+
+    /// `| link` of an initiative's reference.
+    fn initiative(&mut self, i: InitiativeIx) {
+        let i = self.plan.initiative(i);
+        self.anchor("initiatives", &i.id, "", &i.title);
+    }
+
+    fn goal(&mut self, g: GoalIx) {
+        let g = self.plan.goal(g);
+        self.anchor("goals", &g.id, "", &g.title);
+    }
+
+    fn kpi(&mut self, k: KpiIx) {
+        let k = self.plan.kpi(k);
+        self.anchor("kpis", &k.id, "", &k.name);
+    }
+}
+
+/// A section that holds one table: its opening (`<section>` and heading), then the table or,
+/// when it would have no rows, the `empty` line.
+struct Section {
+    open: &'static str,
+    empty: &'static str,
+}
+
+impl Section {
+    fn write<T>(
+        &self,
+        h: &mut Html,
+        items: &[T],
+        head: impl FnOnce(&mut Html),
+        mut row: impl FnMut(&mut Html, &T),
+    ) {
+        h.raw(self.open);
+        if items.is_empty() {
+            h.raw(self.empty);
+        } else {
+            head(h);
+            for item in items {
+                row(h, item);
+            }
+            h.raw("</tbody></table>");
+        }
+        h.raw("\n</section>\n");
+    }
+}
+
+/// A task's start, end and FTE cells, after its first two and to the end of its row.
+fn task_cells(h: &mut Html, t: &Task) {
+    for d in [t.start, t.end] {
+        h.raw("</td><td data-sort=\"");
+        if let Some(d) = d {
+            h.iso(d);
+        }
+        h.raw("\">");
+        match d {
+            Some(d) => h.date(d),
+            None => h.raw("—"),
+        }
+    }
+    h.raw("</td><td class=\"num\">");
+    match number(t.fte).filter(|f| *f != 0.0) {
+        Some(f) => h.num(f, 2),
+        None => h.raw("—"),
+    }
+    h.raw("</td></tr>");
+}
+
+/// An allocation's FTE and dates, after its first cell and to the end of its row.
+fn allocation_cells(h: &mut Html, a: &Allocation) {
+    match number(Some(a.fte)) {
+        Some(f) => h.num(f, 2),
+        None => h.raw("–"),
+    }
+    h.raw("</td><td>");
+    h.date(a.from);
+    h.raw("</td><td>");
+    h.date(a.to);
+    h.raw("</td></tr>");
+}
+
+/// A number as the page variables hold it: JSON has no NaN or infinity, so those are null.
+fn number(v: Option<f64>) -> Option<f64> {
+    v.filter(|x| x.is_finite())
 }
 
 #[cfg(test)]
