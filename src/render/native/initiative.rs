@@ -9,7 +9,7 @@ use crate::render::html::escape;
 use crate::render::pages::Cx;
 use crate::render::theme;
 
-use super::{allocation_cells, task_cells, Html, PartsOf, Section};
+use super::{allocation_cells, task_cells, Html, PartsOf, Section, Update};
 
 /// The page's navigation section (`page.section`).
 const SECTION: &str = "initiatives";
@@ -419,26 +419,14 @@ fn update_row(h: &mut Html, u: &UpdatePoint) {
     h.iso(u.date);
     h.raw(".html\">");
     h.date(u.date);
-    h.raw("</a></td><td>");
-    h.status(u.state.as_str());
-    h.raw("</td><td class=\"num\">");
-    match super::number(u.progress) {
-        Some(p) => h.pct(p),
-        None => h.raw("—"),
-    }
-    h.raw("</td><td class=\"num\">");
-    match super::number(u.confidence) {
-        Some(c) => h.num(c, 0),
-        None => h.raw("—"),
-    }
-    h.raw("</td><td>");
-    match u.forecast_end {
-        Some(d) => h.date(d),
-        None => h.raw("—"),
-    }
-    h.raw("</td><td>");
-    if let Some(note) = &u.note {
-        h.text(note);
-    }
-    h.raw("</td></tr>");
+    h.raw("</a></td>");
+    let update = Update {
+        status: u.state.as_str(),
+        progress: u.progress,
+        confidence: u.confidence,
+        forecast_end: u.forecast_end,
+        note: u.note.as_deref(),
+    };
+    update.cells(h);
+    h.raw("</tr>");
 }

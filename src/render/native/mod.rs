@@ -12,6 +12,7 @@
 //! `{{ }}` written as the template's filter writes it. A change to a built-in template must be
 //! made here too; the parity test fails until it is.
 
+mod checkin;
 mod initiative;
 mod person;
 
@@ -46,13 +47,17 @@ pub fn page(
     match spec {
         Spec::Initiative(i) => Some(initiative::page(cx, loaded, i, parts)),
         Spec::Person(p) => Some(person::page(cx, p, parts)),
+        Spec::Checkin(n) => Some(checkin::page(cx, loaded, n, parts)),
         _ => None,
     }
 }
 
 /// Whether the page of `spec` is one written here.
 fn covers(spec: Spec) -> bool {
-    matches!(spec, Spec::Initiative(_) | Spec::Person(_))
+    matches!(
+        spec,
+        Spec::Initiative(_) | Spec::Person(_) | Spec::Checkin(_)
+    )
 }
 
 /// Every page written here whose bytes differ from what Tera makes of the built-in templates,
@@ -162,6 +167,12 @@ impl<'p> Html<'p> {
     /// `| num(dp=…)`.
     fn num(&mut self, v: f64, dp: u32) {
         let text = self.loc.number(v, dp);
+        self.text(&text);
+    }
+
+    /// `| value`: a KPI-style number.
+    fn value(&mut self, v: f64) {
+        let text = self.loc.value(v);
         self.text(&text);
     }
 
@@ -368,6 +379,43 @@ fn allocation_cells(h: &mut Html, a: &Allocation) {
     h.raw("</td><td>");
     h.date(a.to);
     h.raw("</td></tr>");
+}
+
+/// What an initiative's update reports, as the `update_cells` filter writes it.
+struct Update<'u> {
+    status: &'u str,
+    progress: Option<f64>,
+    confidence: Option<f64>,
+    forecast_end: Option<Date>,
+    note: Option<&'u str>,
+}
+
+impl Update<'_> {
+    /// The status, progress, confidence, forecast end and note cells.
+    fn cells(&self, h: &mut Html) {
+        h.raw("<td>");
+        h.status(self.status);
+        h.raw("</td><td class=\"num\">");
+        match number(self.progress) {
+            Some(p) => h.pct(p),
+            None => h.raw("—"),
+        }
+        h.raw("</td><td class=\"num\">");
+        match number(self.confidence) {
+            Some(c) => h.num(c, 0),
+            None => h.raw("—"),
+        }
+        h.raw("</td><td>");
+        match self.forecast_end {
+            Some(d) => h.date(d),
+            None => h.raw("—"),
+        }
+        h.raw("</td><td>");
+        if let Some(note) = self.note {
+            h.text(note);
+        }
+        h.raw("</td>");
+    }
 }
 
 /// A number as the page variables hold it: JSON has no NaN or infinity, so those are null.

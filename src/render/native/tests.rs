@@ -55,7 +55,11 @@ fn check(files: Vec<(String, Vec<u8>)>) -> (Vec<String>, usize) {
     );
     let renderer = Renderer::new(plan, an, &project.loaded).unwrap();
     assert!(renderer.native, "the built-in templates are used unchanged");
-    let kinds = [plan.initiatives.len(), plan.people.len()];
+    let kinds = [
+        plan.initiatives.len(),
+        plan.people.len(),
+        plan.checkins.len(),
+    ];
     (
         differences(plan, an, &project.loaded),
         kinds.into_iter().min().unwrap_or(0),
