@@ -135,7 +135,7 @@ impl Money {
     /// The amount without trailing zeros (`1250000.5`, `-300`, `0.05`). The JSON export writes
     /// hundreds of thousands of amounts; this is several times faster than going through
     /// `Decimal`'s `Display` and a formatter.
-    fn push_plain(&self, out: &mut String) {
+    pub fn push_plain(&self, out: &mut String) {
         if self.0.is_sign_negative() && !self.0.is_zero() {
             out.push('-');
         }

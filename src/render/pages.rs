@@ -591,7 +591,7 @@ fn department(cx: &Cx, d: DeptIx, loaded: &Loaded) -> Page {
 }
 
 /// The initiatives of `d` and of every department under it, in plan order.
-fn subtree_initiatives(cx: &Cx, d: DeptIx) -> Vec<InitiativeIx> {
+pub fn subtree_initiatives(cx: &Cx, d: DeptIx) -> Vec<InitiativeIx> {
     let mut out: Vec<InitiativeIx> = cx
         .plan
         .subtree(d)
@@ -950,35 +950,55 @@ fn breakdown(b: &Breakdown) -> (Value, Value) {
 }
 
 fn dept_charts(cx: &Cx, d: DeptIx, initiatives: &[InitiativeIx]) -> Value {
-    let (plan, an) = (cx.plan, cx.an);
-    let name = &plan.department(d).name;
-    let sub = &an.budget.departments[d.ix()].subtree;
-    let timeline = (!initiatives.is_empty()).then(|| {
-        figures::gantt(
-            plan,
-            an,
-            &format!("{name}: initiatives"),
-            initiatives,
-            &tree_order(plan),
-        )
-    });
-    let has_budget = sub.totals.lines > 0;
-    let caps: Vec<(Period, Money)> = plan
-        .caps
-        .iter()
-        .filter(|c| c.department == d)
-        .map(|c| (c.period.clone(), c.amount))
-        .collect();
-    let by_period = has_budget.then(|| {
-        figures::budget_by_period(plan, &format!("{name}: budget by quarter"), sub, &caps)
-    });
-    let by_category = has_budget
-        .then(|| figures::budget_by_category(plan, &format!("{name}: budget by category"), sub));
+    let charts = DeptCharts::new(cx, d, initiatives);
     obj([
-        ("timeline", Value::from(timeline)),
-        ("budget_period", Value::from(by_period)),
-        ("budget_category", Value::from(by_category)),
+        ("timeline", Value::from(charts.timeline)),
+        ("budget_period", Value::from(charts.budget_period)),
+        ("budget_category", Value::from(charts.budget_category)),
     ])
+}
+
+/// A department page's charts (SVG): the timeline of `initiatives` (those of it and all under
+/// it), and its budget by quarter and by category when it has any.
+pub struct DeptCharts {
+    pub timeline: Option<String>,
+    pub budget_period: Option<String>,
+    pub budget_category: Option<String>,
+}
+
+impl DeptCharts {
+    pub fn new(cx: &Cx, d: DeptIx, initiatives: &[InitiativeIx]) -> DeptCharts {
+        let (plan, an) = (cx.plan, cx.an);
+        let name = &plan.department(d).name;
+        let sub = &an.budget.departments[d.ix()].subtree;
+        let timeline = (!initiatives.is_empty()).then(|| {
+            figures::gantt(
+                plan,
+                an,
+                &format!("{name}: initiatives"),
+                initiatives,
+                &tree_order(plan),
+            )
+        });
+        let has_budget = sub.totals.lines > 0;
+        let caps: Vec<(Period, Money)> = plan
+            .caps
+            .iter()
+            .filter(|c| c.department == d)
+            .map(|c| (c.period.clone(), c.amount))
+            .collect();
+        let budget_period = has_budget.then(|| {
+            figures::budget_by_period(plan, &format!("{name}: budget by quarter"), sub, &caps)
+        });
+        let budget_category = has_budget.then(|| {
+            figures::budget_by_category(plan, &format!("{name}: budget by category"), sub)
+        });
+        DeptCharts {
+            timeline,
+            budget_period,
+            budget_category,
+        }
+    }
 }
 
 fn dept_budget(cx: &Cx, d: DeptIx) -> Value {

@@ -13,6 +13,7 @@
 //! made here too; the parity test fails until it is.
 
 mod checkin;
+mod department;
 mod initiative;
 mod person;
 
@@ -48,6 +49,7 @@ pub fn page(
         Spec::Initiative(i) => Some(initiative::page(cx, loaded, i, parts)),
         Spec::Person(p) => Some(person::page(cx, p, parts)),
         Spec::Checkin(n) => Some(checkin::page(cx, loaded, n, parts)),
+        Spec::Department(d) => Some(department::page(cx, loaded, d, parts)),
         _ => None,
     }
 }
@@ -56,7 +58,7 @@ pub fn page(
 fn covers(spec: Spec) -> bool {
     matches!(
         spec,
-        Spec::Initiative(_) | Spec::Person(_) | Spec::Checkin(_)
+        Spec::Initiative(_) | Spec::Person(_) | Spec::Checkin(_) | Spec::Department(_)
     )
 }
 

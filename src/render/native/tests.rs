@@ -59,6 +59,7 @@ fn check(files: Vec<(String, Vec<u8>)>) -> (Vec<String>, usize) {
         plan.initiatives.len(),
         plan.people.len(),
         plan.checkins.len(),
+        plan.departments.len(),
     ];
     (
         differences(plan, an, &project.loaded),
