@@ -413,13 +413,9 @@ fn history(h: &mut Html, cx: &Cx, init: &Initiative, i: InitiativeIx) {
 
 /// One update: `checkin_link` and `update_cells`.
 fn update_row(h: &mut Html, u: &UpdatePoint) {
-    h.raw("<tr><td><a href=\"");
-    h.root();
-    h.raw("checkins/");
-    h.iso(u.date);
-    h.raw(".html\">");
-    h.date(u.date);
-    h.raw("</a></td>");
+    h.raw("<tr><td>");
+    h.checkin_link(u.date);
+    h.raw("</td>");
     let update = Update {
         status: u.state.as_str(),
         progress: u.progress,

@@ -15,6 +15,7 @@
 mod checkin;
 mod department;
 mod initiative;
+mod kpi;
 mod person;
 
 use std::fmt::Write as _;
@@ -50,6 +51,7 @@ pub fn page(
         Spec::Person(p) => Some(person::page(cx, p, parts)),
         Spec::Checkin(n) => Some(checkin::page(cx, loaded, n, parts)),
         Spec::Department(d) => Some(department::page(cx, loaded, d, parts)),
+        Spec::Kpi(k) => Some(kpi::page(cx, k, parts)),
         _ => None,
     }
 }
@@ -58,7 +60,11 @@ pub fn page(
 fn covers(spec: Spec) -> bool {
     matches!(
         spec,
-        Spec::Initiative(_) | Spec::Person(_) | Spec::Checkin(_) | Spec::Department(_)
+        Spec::Initiative(_)
+            | Spec::Person(_)
+            | Spec::Checkin(_)
+            | Spec::Department(_)
+            | Spec::Kpi(_)
     )
 }
 
@@ -176,6 +182,25 @@ impl<'p> Html<'p> {
     fn value(&mut self, v: f64) {
         let text = self.loc.value(v);
         self.text(&text);
+    }
+
+    /// `| value` of a number that may be missing (JSON null): `–` then.
+    fn opt_value(&mut self, v: Option<f64>) {
+        match number(v) {
+            Some(v) => self.value(v),
+            None => self.raw("–"),
+        }
+    }
+
+    /// `{{ date | checkin_link }}`: the check-in of that date, labelled with it.
+    fn checkin_link(&mut self, d: Date) {
+        self.raw("<a href=\"");
+        self.root();
+        self.raw("checkins/");
+        self.iso(d);
+        self.raw(".html\">");
+        self.date(d);
+        self.raw("</a>");
     }
 
     /// `| pct`.

@@ -60,6 +60,7 @@ fn check(files: Vec<(String, Vec<u8>)>) -> (Vec<String>, usize) {
         plan.people.len(),
         plan.checkins.len(),
         plan.departments.len(),
+        plan.kpis.len(),
     ];
     (
         differences(plan, an, &project.loaded),
@@ -97,6 +98,47 @@ fn a_base_url_and_a_derived_as_of_are_written_as_the_templates_write_them() {
         "base_url = \"https://intranet.example/plans?a=1&b=2\"",
     );
     assert_same(with_setting(base, "as_of", ""));
+}
+
+/// `files` with `text` added to the end of the file at `path`.
+fn with_appended(
+    mut files: Vec<(String, Vec<u8>)>,
+    path: &str,
+    text: &str,
+) -> Vec<(String, Vec<u8>)> {
+    let (_, bytes) = files.iter_mut().find(|(p, _)| p == path).unwrap();
+    bytes.extend_from_slice(text.as_bytes());
+    files
+}
+
+#[test]
+fn a_kpi_without_readings_and_odd_text_is_written_as_the_template_writes_it() {
+    let kpi = r#"
+[[kpi]]
+id = "spill-volume"
+name = "Spills <in the yard> & \"elsewhere\""
+unit = "m³ <raw>"
+direction = "down"
+kind = "cumulative"
+owner = "maria-jansen"
+targets = [{ period = "FY2027", value = 0 }]
+tolerance = 2.5
+"#;
+    let files = with_appended(files("example-plan"), "kpis.toml", kpi);
+    let project = crate::read_plan_from_memory(files.clone());
+    let (plan, an) = (
+        project.plan.as_ref().unwrap(),
+        project.analysis.as_ref().unwrap(),
+    );
+    let renderer = Renderer::new(plan, an, &project.loaded).unwrap();
+    let page = renderer.file("kpis/spill-volume.html").unwrap().unwrap();
+    let page = String::from_utf8(page).unwrap();
+    assert!(
+        page.contains("No status: no reading on or before"),
+        "{page}"
+    );
+    assert!(page.contains("Spills &lt;in the yard&gt; &amp; &quot;elsewhere&quot;"));
+    assert_same(files);
 }
 
 #[test]
