@@ -367,7 +367,7 @@ fn subject(cx: &Cx, s: &Subject) -> (Value, String) {
 }
 
 /// Where a scorecard's page is.
-fn scorecard_url(plan: &Plan, s: &Subject) -> String {
+pub fn scorecard_url(plan: &Plan, s: &Subject) -> String {
     match *s {
         Subject::Department(d) => format!("appraisal/department-{}.html", plan.department(d).id),
         Subject::Person(p) => format!("appraisal/person-{}.html", plan.person(p).id),

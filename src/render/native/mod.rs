@@ -14,9 +14,11 @@
 
 mod checkin;
 mod department;
+mod goal;
 mod initiative;
 mod kpi;
 mod person;
+mod scorecard;
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -34,7 +36,7 @@ use crate::render::format::Locale;
 use crate::render::html::escape_into;
 use crate::render::pages::{root_for, Cx, Spec};
 use crate::render::shell::Parts;
-use crate::render::{theme, Entry, Renderer};
+use crate::render::{overview, theme, Entry, Renderer};
 
 /// The shell's parts (navigation and footer) of the page at a path, in a navigation section.
 pub type PartsOf<'r> = dyn Fn(&str, &str) -> Result<Arc<Parts>, tera::Error> + 'r;
@@ -52,6 +54,16 @@ pub fn page(
         Spec::Checkin(n) => Some(checkin::page(cx, loaded, n, parts)),
         Spec::Department(d) => Some(department::page(cx, loaded, d, parts)),
         Spec::Kpi(k) => Some(kpi::page(cx, k, parts)),
+        Spec::Goal(g) => Some(goal::page(cx, loaded, g, parts)),
+        Spec::Overview(o) => {
+            let a = cx.an.appraisal.as_ref()?;
+            let card = match o {
+                overview::Spec::DepartmentCard(n) => a.departments.get(n)?,
+                overview::Spec::PersonCard(n) => a.people.get(n)?,
+                _ => return None,
+            };
+            Some(scorecard::page(cx, card, parts))
+        }
         _ => None,
     }
 }
@@ -65,6 +77,8 @@ fn covers(spec: Spec) -> bool {
             | Spec::Checkin(_)
             | Spec::Department(_)
             | Spec::Kpi(_)
+            | Spec::Goal(_)
+            | Spec::Overview(overview::Spec::DepartmentCard(_) | overview::Spec::PersonCard(_))
     )
 }
 

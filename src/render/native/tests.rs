@@ -61,6 +61,8 @@ fn check(files: Vec<(String, Vec<u8>)>) -> (Vec<String>, usize) {
         plan.checkins.len(),
         plan.departments.len(),
         plan.kpis.len(),
+        plan.goals.len(),
+        an.appraisal.as_ref().map_or(0, |a| a.people.len()),
     ];
     (
         differences(plan, an, &project.loaded),

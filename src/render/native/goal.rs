@@ -1,0 +1,162 @@
+//! `goal.html`, written directly: every strategic goal's page.
+
+use crate::analyze::rollup::GoalProgress;
+use crate::load::Loaded;
+use crate::model::{Goal, GoalIx};
+use crate::render::pages::Cx;
+
+use super::{number, Html, PartsOf};
+
+/// The page's navigation section (`page.section`).
+const SECTION: &str = "goals";
+
+pub fn page(cx: &Cx, loaded: &Loaded, g: GoalIx, parts: &PartsOf) -> Result<Vec<u8>, tera::Error> {
+    let goal = cx.plan.goal(g);
+    let path = crate::render::refs::goal_url(goal);
+    let parts = parts(&path, SECTION)?;
+    let mut h = Html::new(cx.plan, &path);
+    h.shell(&goal.title, &parts, |h| {
+        facts(h, goal);
+        rollup(h, &cx.an.rollups.goals[g.ix()]);
+        h.raw("\n<section class=\"prose\">");
+        h.raw(&cx.body(&goal.body, loaded));
+        h.raw("</section>\n");
+        kpis(h, cx, g);
+        objectives(h, cx, g);
+        initiatives(h, cx, g);
+    });
+    Ok(h.finish())
+}
+
+fn facts(h: &mut Html, goal: &Goal) {
+    h.raw("\n<p class=\"crumbs\"><a href=\"");
+    h.root();
+    h.raw("goals/index.html\">Goals</a></p>\n<h1>");
+    h.text(&goal.title);
+    h.raw("</h1>\n<dl class=\"facts\">\n  <div><dt>Owner</dt><dd>");
+    h.person(goal.owner.as_ref());
+    h.raw("</dd></div>\n  <div><dt>Weight</dt><dd>");
+    match number(goal.weight).filter(|w| *w != 0.0) {
+        Some(w) => h.num(w, 0),
+        None => h.raw("—"),
+    }
+    h.raw("</dd></div>\n  <div><dt>Target year</dt><dd>");
+    match goal.target_year {
+        Some(y) => h.int(y),
+        None => h.raw("—"),
+    }
+    h.raw("</dd></div>\n</dl>\n");
+}
+
+/// The `rollup` block: the progress and how it was reached.
+fn rollup(h: &mut Html, fig: &GoalProgress) {
+    let progress = number(fig.progress);
+    h.raw("<section class=\"card\" id=\"rollup\"><h2>Progress ");
+    match progress {
+        Some(p) => percent(h, p),
+        None => h.raw("— (no data yet)"),
+    }
+    h.raw("</h2>\n");
+    if let Some(p) = progress {
+        h.raw("<div class=\"bar\" aria-hidden=\"true\"><span style=\"width: ");
+        h.float(p);
+        h.raw("%\"></span></div>");
+    }
+    h.raw("\n<table class=\"data\"><caption>How it was reached</caption><thead><tr><th>Input</th><th class=\"num\">Value</th><th>Arithmetic</th></tr></thead><tbody>");
+    for r in &fig.rows {
+        h.raw("<tr><td>");
+        h.text(&r.label);
+        h.raw("</td><td class=\"num\">");
+        match number(r.value) {
+            Some(v) => percent(h, v),
+            None => h.raw("—"),
+        }
+        h.raw("</td><td>");
+        h.text(&r.detail);
+        h.raw("</td></tr>");
+    }
+    h.raw("</tbody></table>\n</section>");
+}
+
+/// `| pct(dp=1)`.
+fn percent(h: &mut Html, v: f64) {
+    let text = h.loc.percent(v, 1);
+    h.text(&text);
+}
+
+fn kpis(h: &mut Html, cx: &Cx, g: GoalIx) {
+    let list = &cx.rel.goal_kpis[g.ix()];
+    h.raw("<section><h2>KPIs that measure it</h2>\n");
+    if list.is_empty() {
+        h.raw("<p class=\"empty\">No KPI measures this goal.</p>");
+    } else {
+        h.raw("<ul class=\"cols\">");
+        for &k in list {
+            let kpi = cx.plan.kpi(k);
+            h.raw("<li>");
+            h.kpi(k);
+            if let Some(d) = kpi.department {
+                h.raw(" · <span class=\"muted\">");
+                h.text(&cx.plan.department(d).name);
+                h.raw("</span>");
+            }
+            h.raw("</li>");
+        }
+        h.raw("</ul>");
+    }
+    h.raw("\n</section>\n");
+}
+
+fn objectives(h: &mut Html, cx: &Cx, g: GoalIx) {
+    let list = &cx.rel.goal_objectives[g.ix()];
+    h.raw("<section><h2>Objectives that serve it</h2>\n");
+    if list.is_empty() {
+        h.raw("<p class=\"empty\">No objective names this goal.</p>");
+    } else {
+        h.raw("<ul>");
+        for &o in list {
+            let ob = cx.plan.objective(o);
+            h.raw("<li>");
+            h.anchor("objectives", &ob.id, "", &ob.title);
+            h.raw(" · ");
+            h.text(&cx.plan.department(ob.department).name);
+            h.raw(" · ");
+            h.text(&ob.period.label);
+            h.raw("</li>");
+        }
+        h.raw("</ul>");
+    }
+    h.raw("\n</section>\n");
+}
+
+fn initiatives(h: &mut Html, cx: &Cx, g: GoalIx) {
+    let list = &cx.rel.goal_initiatives[g.ix()];
+    h.raw("<section><h2>Initiatives that serve it</h2>\n");
+    if list.is_empty() {
+        h.raw("<p class=\"empty\">No initiative names this goal.</p>");
+    } else {
+        h.raw("\n<table class=\"data\" data-sortable><thead><tr><th>Initiative</th><th>Department</th><th>Owner</th><th>Start</th><th>End</th><th>Priority</th></tr></thead><tbody>\n");
+        for &i in list {
+            let init = cx.plan.initiative(i);
+            h.raw("<tr><td>");
+            h.initiative(i);
+            h.raw("</td><td>");
+            h.dept(init.department);
+            h.raw("</td><td>");
+            h.person(init.owner.as_ref());
+            for date in [init.start, init.end] {
+                h.raw("</td><td data-sort=\"");
+                h.iso(date);
+                h.raw("\">");
+                h.date(date);
+            }
+            h.raw("</td><td><span class=\"prio prio-");
+            h.raw(init.priority.as_str());
+            h.raw("\">");
+            h.raw(init.priority.as_str());
+            h.raw("</span></td></tr>");
+        }
+        h.raw("\n</tbody></table>\n");
+    }
+    h.raw("\n</section>\n");
+}
