@@ -4,7 +4,7 @@ use crate::load::Loaded;
 use crate::model::{CheckIn, Reading};
 use crate::render::pages::Cx;
 
-use super::{number, Html, PartsOf, Update};
+use super::{number, Html, PartsOf, Section, Update};
 
 /// The page's navigation section (`page.section`).
 const SECTION: &str = "checkins";
@@ -60,37 +60,41 @@ fn head(h: &mut Html, cx: &Cx, loaded: &Loaded, n: usize) {
 }
 
 fn updates(h: &mut Html, c: &CheckIn) {
-    h.raw("<section><h2>Initiatives</h2>\n");
-    if c.updates.is_empty() {
-        h.raw("<p class=\"empty\">No initiative updates.</p>");
-    } else {
-        h.raw("<table class=\"data\" data-sortable><thead><tr><th>Initiative</th><th>Status</th><th class=\"num\">Progress</th><th class=\"num\">Confidence</th><th>Forecast end</th><th>Note</th></tr></thead><tbody>\n");
-        for u in &c.updates {
+    let section = Section {
+        open: "<section><h2>Initiatives</h2>\n",
+        empty: "<p class=\"empty\">No initiative updates.</p>",
+        close: LIST_CLOSE,
+    };
+    let head = "<table class=\"data\" data-sortable><thead><tr><th>Initiative</th><th>Status</th><th class=\"num\">Progress</th><th class=\"num\">Confidence</th><th>Forecast end</th><th>Note</th></tr></thead><tbody>\n";
+    section.write(
+        h,
+        &c.updates,
+        |h| h.raw(head),
+        |h, u| {
             h.raw("<tr><td>");
             h.initiative(u.initiative.to);
             h.raw("</td>");
-            let update = Update {
-                status: u.status.as_str(),
-                progress: u.progress,
-                confidence: u.confidence,
-                forecast_end: u.forecast_end,
-                note: u.note.as_deref(),
-            };
-            update.cells(h);
+            Update::from(u).cells(h);
             h.raw("</tr>");
-        }
-        h.raw("\n</tbody></table>");
-    }
-    h.raw("\n</section>\n");
+        },
+    );
 }
 
+/// How the check-in page's tables end: their rows are written on a line of their own.
+const LIST_CLOSE: &str = "\n</tbody></table>";
+
 fn milestones(h: &mut Html, c: &CheckIn) {
-    h.raw("<section><h2>Milestones reached</h2>\n");
-    if c.milestones.is_empty() {
-        h.raw("<p class=\"empty\">No milestones reached.</p>");
-    } else {
-        h.raw("<table class=\"data\"><thead><tr><th>Initiative</th><th>Milestone</th><th>Reached</th></tr></thead><tbody>\n");
-        for ms in &c.milestones {
+    let section = Section {
+        open: "<section><h2>Milestones reached</h2>\n",
+        empty: "<p class=\"empty\">No milestones reached.</p>",
+        close: LIST_CLOSE,
+    };
+    let head = "<table class=\"data\"><thead><tr><th>Initiative</th><th>Milestone</th><th>Reached</th></tr></thead><tbody>\n";
+    section.write(
+        h,
+        &c.milestones,
+        |h| h.raw(head),
+        |h, ms| {
             h.raw("<tr><td>");
             h.initiative(ms.initiative.to);
             h.raw("</td><td>◆ ");
@@ -98,28 +102,29 @@ fn milestones(h: &mut Html, c: &CheckIn) {
             h.raw("</td><td>");
             h.date(ms.done);
             h.raw("</td></tr>");
-        }
-        h.raw("\n</tbody></table>");
-    }
-    h.raw("\n</section>\n");
+        },
+    );
 }
 
 fn readings(h: &mut Html, c: &CheckIn) {
-    h.raw("<section><h2>KPI readings</h2>\n");
-    if c.readings.is_empty() {
-        h.raw("<p class=\"empty\">No KPI readings.</p>");
-    } else {
-        h.raw("<table class=\"data\" data-sortable><thead><tr><th>KPI</th><th class=\"num\">Value</th><th>Note</th></tr></thead><tbody>\n");
-        for r in &c.readings {
+    let section = Section {
+        open: "<section><h2>KPI readings</h2>\n",
+        empty: "<p class=\"empty\">No KPI readings.</p>",
+        close: LIST_CLOSE,
+    };
+    let head = "<table class=\"data\" data-sortable><thead><tr><th>KPI</th><th class=\"num\">Value</th><th>Note</th></tr></thead><tbody>\n";
+    section.write(
+        h,
+        &c.readings,
+        |h| h.raw(head),
+        |h, r| {
             h.raw("<tr><td>");
             h.kpi(r.kpi.to);
             h.raw("</td>");
             reading_cells(h, r);
             h.raw("</tr>");
-        }
-        h.raw("\n</tbody></table>");
-    }
-    h.raw("\n</section>\n");
+        },
+    );
 }
 
 /// `reading_cells`: the value with its KPI's unit, and the note.

@@ -365,17 +365,8 @@ fn initiative_row(h: &mut Html, cx: &Cx, i: InitiativeIx) {
     }
     h.raw("</td><td>");
     h.person(init.owner.as_ref());
-    for date in [init.start, init.end] {
-        h.raw("</td><td data-sort=\"");
-        h.iso(date);
-        h.raw("\">");
-        h.date(date);
-    }
-    h.raw("</td><td><span class=\"prio prio-");
-    h.raw(init.priority.as_str());
-    h.raw("\">");
-    h.raw(init.priority.as_str());
-    h.raw("</span></td><td>");
+    h.dates_and_priority(init);
+    h.raw("</td><td>");
     h.status(cx.an.initiatives[i.ix()].status.state.as_str());
     h.raw("</td></tr>");
 }

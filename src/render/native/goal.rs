@@ -5,7 +5,7 @@ use crate::load::Loaded;
 use crate::model::{Goal, GoalIx};
 use crate::render::pages::Cx;
 
-use super::{number, Html, PartsOf};
+use super::{number, Html, PartsOf, Section};
 
 /// The page's navigation section (`page.section`).
 const SECTION: &str = "goals";
@@ -85,58 +85,55 @@ fn percent(h: &mut Html, v: f64) {
 }
 
 fn kpis(h: &mut Html, cx: &Cx, g: GoalIx) {
-    let list = &cx.rel.goal_kpis[g.ix()];
-    h.raw("<section><h2>KPIs that measure it</h2>\n");
-    if list.is_empty() {
-        h.raw("<p class=\"empty\">No KPI measures this goal.</p>");
-    } else {
-        h.raw("<ul class=\"cols\">");
-        for &k in list {
-            let kpi = cx.plan.kpi(k);
-            h.raw("<li>");
-            h.kpi(k);
-            if let Some(d) = kpi.department {
-                h.raw(" · <span class=\"muted\">");
-                h.text(&cx.plan.department(d).name);
-                h.raw("</span>");
-            }
-            h.raw("</li>");
+    let section = Section {
+        open: "<section><h2>KPIs that measure it</h2>\n",
+        empty: "<p class=\"empty\">No KPI measures this goal.</p>",
+        close: "</ul>",
+    };
+    let head = |h: &mut Html| h.raw("<ul class=\"cols\">");
+    section.write(h, &cx.rel.goal_kpis[g.ix()], head, |h, &k| {
+        h.raw("<li>");
+        h.kpi(k);
+        if let Some(d) = cx.plan.kpi(k).department {
+            h.raw(" · <span class=\"muted\">");
+            h.text(&cx.plan.department(d).name);
+            h.raw("</span>");
         }
-        h.raw("</ul>");
-    }
-    h.raw("\n</section>\n");
+        h.raw("</li>");
+    });
 }
 
 fn objectives(h: &mut Html, cx: &Cx, g: GoalIx) {
-    let list = &cx.rel.goal_objectives[g.ix()];
-    h.raw("<section><h2>Objectives that serve it</h2>\n");
-    if list.is_empty() {
-        h.raw("<p class=\"empty\">No objective names this goal.</p>");
-    } else {
-        h.raw("<ul>");
-        for &o in list {
-            let ob = cx.plan.objective(o);
-            h.raw("<li>");
-            h.anchor("objectives", &ob.id, "", &ob.title);
-            h.raw(" · ");
-            h.text(&cx.plan.department(ob.department).name);
-            h.raw(" · ");
-            h.text(&ob.period.label);
-            h.raw("</li>");
-        }
-        h.raw("</ul>");
-    }
-    h.raw("\n</section>\n");
+    let section = Section {
+        open: "<section><h2>Objectives that serve it</h2>\n",
+        empty: "<p class=\"empty\">No objective names this goal.</p>",
+        close: "</ul>",
+    };
+    let head = |h: &mut Html| h.raw("<ul>");
+    section.write(h, &cx.rel.goal_objectives[g.ix()], head, |h, &o| {
+        let ob = cx.plan.objective(o);
+        h.raw("<li>");
+        h.anchor("objectives", &ob.id, "", &ob.title);
+        h.raw(" · ");
+        h.text(&cx.plan.department(ob.department).name);
+        h.raw(" · ");
+        h.text(&ob.period.label);
+        h.raw("</li>");
+    });
 }
 
 fn initiatives(h: &mut Html, cx: &Cx, g: GoalIx) {
-    let list = &cx.rel.goal_initiatives[g.ix()];
-    h.raw("<section><h2>Initiatives that serve it</h2>\n");
-    if list.is_empty() {
-        h.raw("<p class=\"empty\">No initiative names this goal.</p>");
-    } else {
-        h.raw("\n<table class=\"data\" data-sortable><thead><tr><th>Initiative</th><th>Department</th><th>Owner</th><th>Start</th><th>End</th><th>Priority</th></tr></thead><tbody>\n");
-        for &i in list {
+    let section = Section {
+        open: "<section><h2>Initiatives that serve it</h2>\n",
+        empty: "<p class=\"empty\">No initiative names this goal.</p>",
+        close: "\n</tbody></table>\n",
+    };
+    let head = "\n<table class=\"data\" data-sortable><thead><tr><th>Initiative</th><th>Department</th><th>Owner</th><th>Start</th><th>End</th><th>Priority</th></tr></thead><tbody>\n";
+    section.write(
+        h,
+        &cx.rel.goal_initiatives[g.ix()],
+        |h| h.raw(head),
+        |h, &i| {
             let init = cx.plan.initiative(i);
             h.raw("<tr><td>");
             h.initiative(i);
@@ -144,19 +141,8 @@ fn initiatives(h: &mut Html, cx: &Cx, g: GoalIx) {
             h.dept(init.department);
             h.raw("</td><td>");
             h.person(init.owner.as_ref());
-            for date in [init.start, init.end] {
-                h.raw("</td><td data-sort=\"");
-                h.iso(date);
-                h.raw("\">");
-                h.date(date);
-            }
-            h.raw("</td><td><span class=\"prio prio-");
-            h.raw(init.priority.as_str());
-            h.raw("\">");
-            h.raw(init.priority.as_str());
-            h.raw("</span></td></tr>");
-        }
-        h.raw("\n</tbody></table>\n");
-    }
-    h.raw("\n</section>\n");
+            h.dates_and_priority(init);
+            h.raw("</td></tr>");
+        },
+    );
 }

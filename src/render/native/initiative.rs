@@ -73,11 +73,9 @@ fn facts(h: &mut Html, cx: &Cx, init: &Initiative, i: InitiativeIx) {
     h.iso(init.end);
     h.raw("\">");
     h.date(init.end);
-    h.raw("</time></dd></div>\n  <div><dt>Priority</dt><dd><span class=\"prio prio-");
-    h.raw(init.priority.as_str());
-    h.raw("\">");
-    h.raw(init.priority.as_str());
-    h.raw("</span></dd></div>\n  <div><dt>Difficulty · impact</dt><dd>");
+    h.raw("</time></dd></div>\n  <div><dt>Priority</dt><dd>");
+    h.priority(init.priority);
+    h.raw("</dd></div>\n  <div><dt>Difficulty · impact</dt><dd>");
     h.int(init.difficulty);
     h.raw(" / 5 · ");
     h.int(init.impact);
@@ -271,10 +269,10 @@ fn dependency_list(
 
 fn milestones(h: &mut Html, fig: &InitiativeFigures) {
     let head = "<table class=\"data\"><thead><tr><th>Milestone</th><th>Planned</th><th>Reached</th><th class=\"num\">Slip</th></tr></thead><tbody>";
-    let section = Section {
-        open: "<section id=\"milestones\"><h2>Milestones</h2>\n",
-        empty: "<p class=\"empty\">No milestones.</p>",
-    };
+    let section = Section::table(
+        "<section id=\"milestones\"><h2>Milestones</h2>\n",
+        "<p class=\"empty\">No milestones.</p>",
+    );
     section.write(
         h,
         &fig.milestones,
@@ -302,10 +300,10 @@ fn milestones(h: &mut Html, fig: &InitiativeFigures) {
 
 fn tasks(h: &mut Html, init: &Initiative) {
     let head = "<table class=\"data\" data-sortable><thead><tr><th>Task</th><th>Owner</th><th>Start</th><th>End</th><th class=\"num\">FTE</th></tr></thead><tbody>";
-    let section = Section {
-        open: "<section id=\"tasks\"><h2>Tasks</h2>\n",
-        empty: "<p class=\"empty\">No tasks.</p>",
-    };
+    let section = Section::table(
+        "<section id=\"tasks\"><h2>Tasks</h2>\n",
+        "<p class=\"empty\">No tasks.</p>",
+    );
     section.write(
         h,
         &init.tasks,
@@ -322,10 +320,10 @@ fn tasks(h: &mut Html, init: &Initiative) {
 
 fn resources(h: &mut Html, init: &Initiative) {
     let head = "<table class=\"data\"><thead><tr><th>Person</th><th class=\"num\">FTE</th><th>From</th><th>To</th></tr></thead><tbody>";
-    let section = Section {
-        open: "<section id=\"resources\"><h2>Resources</h2>\n",
-        empty: "<p class=\"empty flag\">⚠ No one is allocated to this initiative.</p>",
-    };
+    let section = Section::table(
+        "<section id=\"resources\"><h2>Resources</h2>\n",
+        "<p class=\"empty flag\">⚠ No one is allocated to this initiative.</p>",
+    );
     section.write(
         h,
         &init.allocations,
@@ -341,10 +339,10 @@ fn resources(h: &mut Html, init: &Initiative) {
 
 /// The budget lines that name this initiative.
 fn budget(h: &mut Html, cx: &Cx, i: InitiativeIx) {
-    let section = Section {
-        open: "<section id=\"budget\"><h2>Budget lines</h2>\n",
-        empty: "<p class=\"empty\">No budget line names this initiative.</p>",
-    };
+    let section = Section::table(
+        "<section id=\"budget\"><h2>Budget lines</h2>\n",
+        "<p class=\"empty\">No budget line names this initiative.</p>",
+    );
     let head = |h: &mut Html| {
         h.raw("<table class=\"data\"><caption>Amounts in ");
         h.text(&cx.plan.settings.currency.code);
@@ -416,13 +414,6 @@ fn update_row(h: &mut Html, u: &UpdatePoint) {
     h.raw("<tr><td>");
     h.checkin_link(u.date);
     h.raw("</td>");
-    let update = Update {
-        status: u.state.as_str(),
-        progress: u.progress,
-        confidence: u.confidence,
-        forecast_end: u.forecast_end,
-        note: u.note.as_deref(),
-    };
-    update.cells(h);
+    Update::from(u).cells(h);
     h.raw("</tr>");
 }

@@ -7,7 +7,7 @@ use crate::render::html::escape;
 use crate::render::pages::Cx;
 use crate::render::theme;
 
-use super::{Html, PartsOf};
+use super::{Html, PartsOf, Section};
 
 /// The page's navigation section (`page.section`).
 const SECTION: &str = "kpis";
@@ -172,31 +172,36 @@ fn explain(h: &mut Html, d: &KpiStatus) {
 }
 
 fn targets(h: &mut Html, kpi: &Kpi) {
-    h.raw("<section class=\"card\"><h2>Targets</h2>\n");
-    if kpi.targets.is_empty() {
-        h.raw("<p class=\"empty flag\">⚠ No targets.</p>");
-    } else {
-        h.raw("<table class=\"data\"><thead><tr><th>Period</th><th class=\"num\">Target</th></tr></thead><tbody>");
-        for t in &kpi.targets {
+    let section = Section::table(
+        "<section class=\"card\"><h2>Targets</h2>\n",
+        "<p class=\"empty flag\">⚠ No targets.</p>",
+    );
+    let head = "<table class=\"data\"><thead><tr><th>Period</th><th class=\"num\">Target</th></tr></thead><tbody>";
+    section.write(
+        h,
+        &kpi.targets,
+        |h| h.raw(head),
+        |h, t| {
             h.raw("<tr><td>");
             h.text(&t.period.label);
             h.raw("</td><td class=\"num\">");
             h.opt_value(Some(t.value));
             h.raw("</td></tr>");
-        }
-        h.raw("</tbody></table>");
-    }
-    h.raw("\n</section>\n");
+        },
+    );
 }
 
 fn readings(h: &mut Html, cx: &Cx, k: KpiIx) {
-    let list = &cx.rel.kpi_readings[k.ix()];
-    h.raw("<section class=\"card\"><h2>Readings</h2>\n");
-    if list.is_empty() {
-        h.raw("<p class=\"empty\">No readings yet.</p>");
-    } else {
-        h.raw("<table class=\"data\"><thead><tr><th>Date</th><th class=\"num\">Value</th><th>Note</th></tr></thead><tbody>");
-        for &(c, r) in list {
+    let section = Section::table(
+        "<section class=\"card\"><h2>Readings</h2>\n",
+        "<p class=\"empty\">No readings yet.</p>",
+    );
+    let head = "<table class=\"data\"><thead><tr><th>Date</th><th class=\"num\">Value</th><th>Note</th></tr></thead><tbody>";
+    section.write(
+        h,
+        &cx.rel.kpi_readings[k.ix()],
+        |h| h.raw(head),
+        |h, &(c, r)| {
             let checkin = &cx.plan.checkins[c];
             let reading = &checkin.readings[r];
             h.raw("<tr><td>");
@@ -208,21 +213,24 @@ fn readings(h: &mut Html, cx: &Cx, k: KpiIx) {
                 h.text(note);
             }
             h.raw("</td></tr>");
-        }
-        h.raw("</tbody></table>");
-    }
-    h.raw("\n</section>\n</div>\n");
+        },
+    );
+    h.raw("</div>\n");
 }
 
 /// The status at each check-in, latest first.
 fn history(h: &mut Html, cx: &Cx, k: KpiIx) {
-    let list = &cx.an.kpis[k.ix()].history;
-    h.raw("<section><h2>Status history</h2>\n");
-    if list.is_empty() {
-        h.raw("<p class=\"empty\">No check-ins yet.</p>");
-    } else {
-        h.raw("<table class=\"data\"><caption>The status as it stood at each check-in</caption><thead><tr><th>Check-in</th><th>Status</th><th class=\"num\">Reading then</th></tr></thead><tbody>");
-        for p in list.iter().rev() {
+    let section = Section::table(
+        "<section><h2>Status history</h2>\n",
+        "<p class=\"empty\">No check-ins yet.</p>",
+    );
+    let head = "<table class=\"data\"><caption>The status as it stood at each check-in</caption><thead><tr><th>Check-in</th><th>Status</th><th class=\"num\">Reading then</th></tr></thead><tbody>";
+    let points: Vec<_> = cx.an.kpis[k.ix()].history.iter().rev().collect();
+    section.write(
+        h,
+        &points,
+        |h| h.raw(head),
+        |h, p| {
             h.raw("<tr><td>");
             h.checkin_link(p.date);
             h.raw("</td><td>");
@@ -233,10 +241,8 @@ fn history(h: &mut Html, cx: &Cx, k: KpiIx) {
                 None => h.raw("—"),
             }
             h.raw("</td></tr>");
-        }
-        h.raw("</tbody></table>");
-    }
-    h.raw("\n</section>\n");
+        },
+    );
 }
 
 fn used_by(h: &mut Html, cx: &Cx, k: KpiIx) {

@@ -25,12 +25,13 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::analyze::initiative::UpdatePoint;
 use crate::analyze::ser::date_text;
 use crate::analyze::Analysis;
 use crate::load::Loaded;
 use crate::model::{
-    Allocation, AsOfSource, Date, DeptIx, GoalIx, InitiativeIx, KpiIx, Money, PersonIx, Plan, Ref,
-    Task, TeamIx,
+    Allocation, AsOfSource, Date, DeptIx, GoalIx, Initiative, InitiativeIx, InitiativeUpdate,
+    KpiIx, Money, PersonIx, Plan, Priority, Ref, Task, TeamIx,
 };
 use crate::render::format::Locale;
 use crate::render::html::escape_into;
@@ -316,6 +317,28 @@ impl<'p> Html<'p> {
         self.out.into_bytes()
     }
 
+    /// An initiative's start and end (with their dates to sort by) and its priority: the
+    /// cells after one, to the end of the priority's cell.
+    fn dates_and_priority(&mut self, init: &Initiative) {
+        for date in [init.start, init.end] {
+            self.raw("</td><td data-sort=\"");
+            self.iso(date);
+            self.raw("\">");
+            self.date(date);
+        }
+        self.raw("</td><td>");
+        self.priority(init.priority);
+    }
+
+    /// `| priority`.
+    fn priority(&mut self, p: Priority) {
+        self.raw("<span class=\"prio prio-");
+        self.raw(p.as_str());
+        self.raw("\">");
+        self.raw(p.as_str());
+        self.raw("</span>");
+    }
+
     /// `| link` of a person's reference, or a dash.
     fn person(&mut self, p: Option<&Ref<PersonIx>>) {
         let plan = self.plan;
@@ -359,14 +382,24 @@ impl<'p> Html<'p> {
     }
 }
 
-/// A section that holds one table: its opening (`<section>` and heading), then the table or,
-/// when it would have no rows, the `empty` line.
+/// A section that holds one list or table: its opening (`<section>` and heading), then the
+/// list (`head`, the items, `close`) or, when it would have no items, the `empty` line.
 struct Section {
     open: &'static str,
     empty: &'static str,
+    close: &'static str,
 }
 
 impl Section {
+    /// A section of one table, whose head ends in `<tbody>`.
+    fn table(open: &'static str, empty: &'static str) -> Section {
+        Section {
+            open,
+            empty,
+            close: "</tbody></table>",
+        }
+    }
+
     fn write<T>(
         &self,
         h: &mut Html,
@@ -382,7 +415,7 @@ impl Section {
             for item in items {
                 row(h, item);
             }
-            h.raw("</tbody></table>");
+            h.raw(self.close);
         }
         h.raw("\n</section>\n");
     }
@@ -429,6 +462,32 @@ struct Update<'u> {
     confidence: Option<f64>,
     forecast_end: Option<Date>,
     note: Option<&'u str>,
+}
+
+/// An update as the initiative's history holds it.
+impl<'u> From<&'u UpdatePoint> for Update<'u> {
+    fn from(u: &'u UpdatePoint) -> Self {
+        Update {
+            status: u.state.as_str(),
+            progress: u.progress,
+            confidence: u.confidence,
+            forecast_end: u.forecast_end,
+            note: u.note.as_deref(),
+        }
+    }
+}
+
+/// An update as its check-in reports it.
+impl<'u> From<&'u InitiativeUpdate> for Update<'u> {
+    fn from(u: &'u InitiativeUpdate) -> Self {
+        Update {
+            status: u.status.as_str(),
+            progress: u.progress,
+            confidence: u.confidence,
+            forecast_end: u.forecast_end,
+            note: u.note.as_deref(),
+        }
+    }
 }
 
 impl Update<'_> {

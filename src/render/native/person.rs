@@ -145,10 +145,10 @@ fn roles(h: &mut Html, cx: &Cx, p: PersonIx) {
 
 fn tasks(h: &mut Html, cx: &Cx, p: PersonIx) {
     let head = "<table class=\"data\" data-sortable><thead><tr><th>Task</th><th>Initiative</th><th>Start</th><th>End</th><th class=\"num\">FTE</th></tr></thead><tbody>";
-    let section = Section {
-        open: "<section><h2>Tasks</h2>\n",
-        empty: "<p class=\"empty\">No tasks.</p>",
-    };
+    let section = Section::table(
+        "<section><h2>Tasks</h2>\n",
+        "<p class=\"empty\">No tasks.</p>",
+    );
     let plan = cx.plan;
     let tasks = &cx.rel.person_tasks[p.ix()];
     section.write(
@@ -168,10 +168,10 @@ fn tasks(h: &mut Html, cx: &Cx, p: PersonIx) {
 
 fn allocations(h: &mut Html, cx: &Cx, p: PersonIx) {
     let head = "<table class=\"data\"><thead><tr><th>Initiative</th><th class=\"num\">FTE</th><th>From</th><th>To</th></tr></thead><tbody>";
-    let section = Section {
-        open: "<section><h2>Allocations</h2>\n",
-        empty: "<p class=\"empty\">No allocations.</p>",
-    };
+    let section = Section::table(
+        "<section><h2>Allocations</h2>\n",
+        "<p class=\"empty\">No allocations.</p>",
+    );
     let plan = cx.plan;
     let allocations = &cx.rel.person_allocations[p.ix()];
     section.write(
