@@ -746,31 +746,45 @@ fn checkin(cx: &Cx, n: usize, loaded: &Loaded) -> Page {
 }
 
 fn timeline(cx: &Cx) -> Value {
-    let plan = cx.plan;
-    let order = tree_order(plan);
-    let all: Vec<InitiativeIx> = (0..plan.initiatives.len())
-        .map(InitiativeIx::from)
-        .collect();
-    let svg = (!all.is_empty())
-        .then(|| figures::gantt(plan, cx.an, "Organization timeline", &all, &order));
-    let mut rows = all;
-    let mut rank = vec![0; plan.departments.len()];
-    for (i, d) in order.iter().enumerate() {
-        rank[d.ix()] = i;
-    }
-    // The id is borrowed, not cloned: the key is computed twice per comparison.
-    rows.sort_by_key(|&i| {
-        let init = plan.initiative(i);
-        (rank[init.department.ix()], init.start, init.id.as_str())
-    });
+    let t = Timeline::new(cx);
     obj([
         ("page", page_meta("Timeline", "timeline")),
-        ("charts", obj([("timeline", Value::from(svg))])),
+        ("charts", obj([("timeline", Value::from(t.svg))])),
         (
             "initiatives",
-            refs::list(rows, |i| initiative_summary(cx, i)),
+            refs::list(t.rows, |i| initiative_summary(cx, i)),
         ),
     ])
+}
+
+/// The organization's timeline: the chart of every initiative, and its rows as the table under
+/// it lists them (by department in tree order, then start, then id).
+pub struct Timeline {
+    pub svg: Option<String>,
+    pub rows: Vec<InitiativeIx>,
+}
+
+impl Timeline {
+    pub fn new(cx: &Cx) -> Timeline {
+        let plan = cx.plan;
+        let order = tree_order(plan);
+        let all: Vec<InitiativeIx> = (0..plan.initiatives.len())
+            .map(InitiativeIx::from)
+            .collect();
+        let svg = (!all.is_empty())
+            .then(|| figures::gantt(plan, cx.an, "Organization timeline", &all, &order));
+        let mut rows = all;
+        let mut rank = vec![0; plan.departments.len()];
+        for (i, d) in order.iter().enumerate() {
+            rank[d.ix()] = i;
+        }
+        // The id is borrowed, not cloned: the key is computed twice per comparison.
+        rows.sort_by_key(|&i| {
+            let init = plan.initiative(i);
+            (rank[init.department.ix()], init.start, init.id.as_str())
+        });
+        Timeline { svg, rows }
+    }
 }
 
 fn initiatives(cx: &Cx) -> Value {

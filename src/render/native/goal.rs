@@ -1,11 +1,10 @@
 //! `goal.html`, written directly: every strategic goal's page.
 
-use crate::analyze::rollup::GoalProgress;
 use crate::load::Loaded;
 use crate::model::{Goal, GoalIx};
 use crate::render::pages::Cx;
 
-use super::{number, Html, PartsOf, Section};
+use super::{number, rollup, Html, PartsOf, Section};
 
 /// The page's navigation section (`page.section`).
 const SECTION: &str = "goals";
@@ -17,7 +16,8 @@ pub fn page(cx: &Cx, loaded: &Loaded, g: GoalIx, parts: &PartsOf) -> Result<Vec<
     let mut h = Html::new(cx.plan, &path);
     h.shell(&goal.title, &parts, |h| {
         facts(h, goal);
-        rollup(h, &cx.an.rollups.goals[g.ix()]);
+        let fig = &cx.an.rollups.goals[g.ix()];
+        rollup(h, fig.progress, &fig.rows);
         h.raw("\n<section class=\"prose\">");
         h.raw(&cx.body(&goal.body, loaded));
         h.raw("</section>\n");
@@ -46,42 +46,6 @@ fn facts(h: &mut Html, goal: &Goal) {
         None => h.raw("—"),
     }
     h.raw("</dd></div>\n</dl>\n");
-}
-
-/// The `rollup` block: the progress and how it was reached.
-fn rollup(h: &mut Html, fig: &GoalProgress) {
-    let progress = number(fig.progress);
-    h.raw("<section class=\"card\" id=\"rollup\"><h2>Progress ");
-    match progress {
-        Some(p) => percent(h, p),
-        None => h.raw("— (no data yet)"),
-    }
-    h.raw("</h2>\n");
-    if let Some(p) = progress {
-        h.raw("<div class=\"bar\" aria-hidden=\"true\"><span style=\"width: ");
-        h.float(p);
-        h.raw("%\"></span></div>");
-    }
-    h.raw("\n<table class=\"data\"><caption>How it was reached</caption><thead><tr><th>Input</th><th class=\"num\">Value</th><th>Arithmetic</th></tr></thead><tbody>");
-    for r in &fig.rows {
-        h.raw("<tr><td>");
-        h.text(&r.label);
-        h.raw("</td><td class=\"num\">");
-        match number(r.value) {
-            Some(v) => percent(h, v),
-            None => h.raw("—"),
-        }
-        h.raw("</td><td>");
-        h.text(&r.detail);
-        h.raw("</td></tr>");
-    }
-    h.raw("</tbody></table>\n</section>");
-}
-
-/// `| pct(dp=1)`.
-fn percent(h: &mut Html, v: f64) {
-    let text = h.loc.percent(v, 1);
-    h.text(&text);
 }
 
 fn kpis(h: &mut Html, cx: &Cx, g: GoalIx) {

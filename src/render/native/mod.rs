@@ -17,6 +17,8 @@ mod department;
 mod goal;
 mod initiative;
 mod kpi;
+mod lists;
+mod objective;
 mod person;
 mod scorecard;
 
@@ -26,6 +28,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::analyze::initiative::UpdatePoint;
+use crate::analyze::rollup::Row;
 use crate::analyze::ser::date_text;
 use crate::analyze::Analysis;
 use crate::load::Loaded;
@@ -56,6 +59,10 @@ pub fn page(
         Spec::Department(d) => Some(department::page(cx, loaded, d, parts)),
         Spec::Kpi(k) => Some(kpi::page(cx, k, parts)),
         Spec::Goal(g) => Some(goal::page(cx, loaded, g, parts)),
+        Spec::Objective(o) => Some(objective::page(cx, o, parts)),
+        Spec::People => Some(lists::people(cx, parts)),
+        Spec::Initiatives => Some(lists::initiatives(cx, parts)),
+        Spec::Timeline => Some(lists::timeline(cx, parts)),
         Spec::Overview(o) => {
             let a = cx.an.appraisal.as_ref()?;
             let card = match o {
@@ -79,6 +86,10 @@ fn covers(spec: Spec) -> bool {
             | Spec::Department(_)
             | Spec::Kpi(_)
             | Spec::Goal(_)
+            | Spec::Objective(_)
+            | Spec::People
+            | Spec::Initiatives
+            | Spec::Timeline
             | Spec::Overview(overview::Spec::DepartmentCard(_) | overview::Spec::PersonCard(_))
     )
 }
@@ -320,14 +331,19 @@ impl<'p> Html<'p> {
     /// An initiative's start and end (with their dates to sort by) and its priority: the
     /// cells after one, to the end of the priority's cell.
     fn dates_and_priority(&mut self, init: &Initiative) {
+        self.dates(init);
+        self.raw("</td><td>");
+        self.priority(init.priority);
+    }
+
+    /// An initiative's start and end, with their dates to sort by: the cells after one.
+    fn dates(&mut self, init: &Initiative) {
         for date in [init.start, init.end] {
             self.raw("</td><td data-sort=\"");
             self.iso(date);
             self.raw("\">");
             self.date(date);
         }
-        self.raw("</td><td>");
-        self.priority(init.priority);
     }
 
     /// `| priority`.
@@ -516,6 +532,42 @@ impl Update<'_> {
         }
         h.raw("</td>");
     }
+}
+
+/// The `rollup` block of a goal or an objective: the progress and how it was reached.
+fn rollup(h: &mut Html, progress: Option<f64>, rows: &[Row]) {
+    let progress = number(progress);
+    h.raw("<section class=\"card\" id=\"rollup\"><h2>Progress ");
+    match progress {
+        Some(p) => percent(h, p),
+        None => h.raw("— (no data yet)"),
+    }
+    h.raw("</h2>\n");
+    if let Some(p) = progress {
+        h.raw("<div class=\"bar\" aria-hidden=\"true\"><span style=\"width: ");
+        h.float(p);
+        h.raw("%\"></span></div>");
+    }
+    h.raw("\n<table class=\"data\"><caption>How it was reached</caption><thead><tr><th>Input</th><th class=\"num\">Value</th><th>Arithmetic</th></tr></thead><tbody>");
+    for r in rows {
+        h.raw("<tr><td>");
+        h.text(&r.label);
+        h.raw("</td><td class=\"num\">");
+        match number(r.value) {
+            Some(v) => percent(h, v),
+            None => h.raw("—"),
+        }
+        h.raw("</td><td>");
+        h.text(&r.detail);
+        h.raw("</td></tr>");
+    }
+    h.raw("</tbody></table>\n</section>");
+}
+
+/// `| pct(dp=1)`.
+fn percent(h: &mut Html, v: f64) {
+    let text = h.loc.percent(v, 1);
+    h.text(&text);
 }
 
 /// A number as the page variables hold it: JSON has no NaN or infinity, so those are null.

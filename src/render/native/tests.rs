@@ -62,6 +62,7 @@ fn check(files: Vec<(String, Vec<u8>)>) -> (Vec<String>, usize) {
         plan.departments.len(),
         plan.kpis.len(),
         plan.goals.len(),
+        plan.objectives.len(),
         an.appraisal.as_ref().map_or(0, |a| a.people.len()),
     ];
     (
