@@ -324,21 +324,12 @@ fn focus(cx: &Cx) -> Value {
     let all: Vec<InitiativeIx> = (0..plan.initiatives.len())
         .map(InitiativeIx::from)
         .collect();
-    let mix = refs::list(
-        tree_order(plan)
-            .into_iter()
-            .filter(|d| !cx.rel.dept_initiatives[d.ix()].is_empty()),
-        |d| {
-            let mut n = [0usize; 4];
-            for &i in &cx.rel.dept_initiatives[d.ix()] {
-                n[plan.initiative(i).priority as usize] += 1;
-            }
-            with(
-                json!({ "critical": n[0], "high": n[1], "medium": n[2], "low": n[3], "total": n.iter().sum::<usize>() }),
-                [("department", cx.refs.dept(d))],
-            )
-        },
-    );
+    let mix = refs::list(priority_mix(cx), |(d, n)| {
+        with(
+            json!({ "critical": n[0], "high": n[1], "medium": n[2], "low": n[3], "total": n.iter().sum::<usize>() }),
+            [("department", cx.refs.dept(d))],
+        )
+    });
     let chart = (!all.is_empty()).then(|| figures::difficulty_impact(plan, cx.an, &all));
     obj([
         ("page", json!({ "title": "Focus", "section": "focus" })),
@@ -356,6 +347,23 @@ fn focus(cx: &Cx) -> Value {
         ),
         ("mix", mix),
     ])
+}
+
+/// Each department with initiatives of its own, in tree order, with how many are critical,
+/// high, medium and low priority.
+pub fn priority_mix(cx: &Cx) -> Vec<(DeptIx, [usize; 4])> {
+    let plan = cx.plan;
+    tree_order(plan)
+        .into_iter()
+        .filter(|d| !cx.rel.dept_initiatives[d.ix()].is_empty())
+        .map(|d| {
+            let mut n = [0usize; 4];
+            for &i in &cx.rel.dept_initiatives[d.ix()] {
+                n[plan.initiative(i).priority as usize] += 1;
+            }
+            (d, n)
+        })
+        .collect()
 }
 
 fn subject(cx: &Cx, s: &Subject) -> (Value, String) {
@@ -392,9 +400,7 @@ fn scorecard(cx: &Cx, s: &Scorecard) -> Value {
 /// Scorecards without their explanation rows (those are on each scorecard's page: the overview
 /// of 3,000 people would otherwise carry every line of every computation).
 fn ranked(cx: &Cx, cards: &[Scorecard]) -> Value {
-    let mut v: Vec<&Scorecard> = cards.iter().collect();
-    v.sort_by(|a, b| b.score.unwrap_or(-1.0).total_cmp(&a.score.unwrap_or(-1.0)));
-    refs::list(v, |s| {
+    refs::list(by_score(cards), |s| {
         let mut card = scorecard(cx, s);
         if let Value::Object(m) = &mut card {
             m.remove("rows");
@@ -402,6 +408,13 @@ fn ranked(cx: &Cx, cards: &[Scorecard]) -> Value {
         }
         card
     })
+}
+
+/// Scorecards from the highest score down; those without a score last, in their order.
+pub fn by_score(cards: &[Scorecard]) -> Vec<&Scorecard> {
+    let mut v: Vec<&Scorecard> = cards.iter().collect();
+    v.sort_by(|a, b| b.score.unwrap_or(-1.0).total_cmp(&a.score.unwrap_or(-1.0)));
+    v
 }
 
 fn appraisal_overview(cx: &Cx) -> Value {

@@ -215,13 +215,13 @@ fn line_cells(h: &mut Html, cx: &Cx, l: usize) {
     let forecast = cx.an.budget.lines[l].forecast;
     for m in [line.planned, forecast] {
         h.raw("</td><td class=\"num\" data-sort=\"");
-        plain(h, m);
+        h.plain(m);
         h.raw("\">");
         h.amount(m);
     }
     h.raw("</td><td class=\"num\" data-sort=\"");
     if let Some(a) = line.actual {
-        plain(h, a);
+        h.plain(a);
     }
     h.raw("\">");
     match line.actual {
@@ -229,13 +229,6 @@ fn line_cells(h: &mut Html, cx: &Cx, l: usize) {
         None => h.raw("—"),
     }
     h.raw("</td>");
-}
-
-/// An amount as the page variables hold it (`1250000.5`).
-fn plain(h: &mut Html, m: Money) {
-    let mut text = String::new();
-    m.push_plain(&mut text);
-    h.text(&text);
 }
 
 fn objectives(h: &mut Html, cx: &Cx, d: DeptIx) {

@@ -19,6 +19,7 @@ mod initiative;
 mod kpi;
 mod lists;
 mod objective;
+mod organization;
 mod person;
 mod scorecard;
 
@@ -63,6 +64,8 @@ pub fn page(
         Spec::People => Some(lists::people(cx, parts)),
         Spec::Initiatives => Some(lists::initiatives(cx, parts)),
         Spec::Timeline => Some(lists::timeline(cx, parts)),
+        Spec::Overview(overview::Spec::Focus) => Some(organization::focus(cx, parts)),
+        Spec::Overview(overview::Spec::Appraisal) => Some(organization::appraisal(cx, parts)),
         Spec::Overview(o) => {
             let a = cx.an.appraisal.as_ref()?;
             let card = match o {
@@ -90,7 +93,12 @@ fn covers(spec: Spec) -> bool {
             | Spec::People
             | Spec::Initiatives
             | Spec::Timeline
-            | Spec::Overview(overview::Spec::DepartmentCard(_) | overview::Spec::PersonCard(_))
+            | Spec::Overview(
+                overview::Spec::DepartmentCard(_)
+                    | overview::Spec::PersonCard(_)
+                    | overview::Spec::Focus
+                    | overview::Spec::Appraisal
+            )
     )
 }
 
@@ -227,6 +235,13 @@ impl<'p> Html<'p> {
         self.raw(".html\">");
         self.date(d);
         self.raw("</a>");
+    }
+
+    /// An amount as the page variables hold it (`1250000.5`), escaped: what tables sort by.
+    fn plain(&mut self, m: Money) {
+        let mut text = String::new();
+        m.push_plain(&mut text);
+        self.text(&text);
     }
 
     /// `| pct`.

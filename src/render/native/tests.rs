@@ -171,3 +171,11 @@ fn a_plan_with_its_own_templates_is_rendered_by_tera_alone() {
     let renderer = Renderer::new(plan, an, &project.loaded).unwrap();
     assert!(!renderer.native);
 }
+
+#[test]
+fn a_plan_without_an_appraisal_policy_is_written_as_the_templates_write_it() {
+    let mut files = files("example-plan");
+    files.retain(|(p, _)| p != "appraisal.toml");
+    let (diffs, _) = check(files);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
