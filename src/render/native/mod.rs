@@ -1,16 +1,18 @@
-//! The built-in theme's busiest pages written straight from the plan and its analysis, without
-//! template variables or Tera: the same bytes as the templates (`parity` tests every page of
-//! several plans both ways, and so does the fuzz target), in a fraction of the work.
+//! Most of the built-in theme's pages written straight from the plan and its analysis, without
+//! template variables or Tera: the same bytes as the templates ([`differences`] compares every
+//! page of several plans both ways in the tests, and so does the fuzz target), in a fraction of
+//! the work.
 //!
 //! Why: an initiative's page built as a tree of `Value`s and then interpreted by Tera cost
 //! ~700,000 instructions (all of them 18 % of an enterprise build, people's pages 13 %); most of
-//! it was looking fields up by name, copying them into the tree and freeing it again. Only a plan that uses the built-in templates
-//! unchanged gets these pages ([`Renderer`](super::Renderer) decides); a plan that overrides any
-//! template is rendered by Tera throughout, so its templates see every page as documented.
+//! it was looking fields up by name, copying them into the tree and freeing it again. Only a
+//! plan that uses the built-in templates unchanged gets these pages ([`Renderer`] decides); a
+//! plan that overrides any template is rendered by Tera throughout, so its templates see every
+//! page as documented.
 //!
 //! A page here is a transcription of its template: literal text in the template's order, each
 //! `{{ }}` written as the template's filter writes it. A change to a built-in template must be
-//! made here too; the parity test fails until it is.
+//! made here too; the parity tests fail until it is.
 
 mod checkin;
 mod department;

@@ -179,3 +179,20 @@ fn a_plan_without_an_appraisal_policy_is_written_as_the_templates_write_it() {
     let (diffs, _) = check(files);
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
 }
+
+#[test]
+fn the_pages_compared_are_the_pages_written_natively() {
+    let project = crate::read_plan_from_memory(files("example-plan"));
+    let (plan, an) = (
+        project.plan.as_ref().unwrap(),
+        project.analysis.as_ref().unwrap(),
+    );
+    let r = Renderer::new(plan, an, &project.loaded).unwrap();
+    let parts = |path: &str, section: &str| r.shell.parts(&r.theme.tera, plan, path, section);
+    for (path, entry) in &r.files {
+        if let Entry::Page(spec) = entry {
+            let written = page(&r.cx, &project.loaded, *spec, &parts).is_some();
+            assert_eq!(covers(*spec), written, "{path}");
+        }
+    }
+}
