@@ -780,7 +780,7 @@ fn chart(out: &mut String, svg: &Value, title: &Value, id: &Value) {
     chart_figure(out, &svg, &html(title), &html(id));
 }
 
-/// [`chart`] of parts that are HTML already: the SVG, and the title and id escaped.
+/// The `chart` filter of parts that are HTML already: the SVG, and the title and id escaped.
 pub fn chart_figure(out: &mut String, svg: &str, title: &str, id: &str) {
     out.push_str("<figure class=\"chart\" id=\"chart-");
     out.push_str(id);
