@@ -11,7 +11,7 @@ use crate::analyze::rollup::StateCount;
 use crate::analyze::ser::IsoDate;
 use crate::model::*;
 use crate::render::figures;
-use crate::render::pages::{initiative_summary, merge, page, totals, tree_order, Cx, Page};
+use crate::render::pages::{initiative_summary, merge, page, totals, Cx, Page};
 use crate::render::refs::{self, obj, with};
 
 /// An organization-wide analysis page, named before it is built (see `pages::Spec`).
@@ -280,8 +280,9 @@ fn resources(cx: &Cx) -> Value {
         })
         .collect();
     let departments = refs::list(
-        tree_order(plan)
-            .into_iter()
+        cx.dept_order
+            .iter()
+            .copied()
             .filter(|d| load.departments[d.ix()].people > 0),
         |d| {
             let dl = &load.departments[d.ix()];
@@ -353,8 +354,9 @@ fn focus(cx: &Cx) -> Value {
 /// high, medium and low priority.
 pub fn priority_mix(cx: &Cx) -> Vec<(DeptIx, [usize; 4])> {
     let plan = cx.plan;
-    tree_order(plan)
-        .into_iter()
+    cx.dept_order
+        .iter()
+        .copied()
         .filter(|d| !cx.rel.dept_initiatives[d.ix()].is_empty())
         .map(|d| {
             let mut n = [0usize; 4];

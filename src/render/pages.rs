@@ -39,6 +39,9 @@ pub struct Cx<'a> {
     pub refs: Refs<'a>,
     /// Summaries of the entities that many pages list, built once, on first use.
     pub summaries: Summaries,
+    /// Every department in tree order ([`tree_order`]): the order of every chart and list of
+    /// departments.
+    pub dept_order: Vec<DeptIx>,
 }
 
 /// Plan file → page, and every file that exists: the targets of links in Markdown bodies.
@@ -68,6 +71,7 @@ impl<'a> Cx<'a> {
             checkin_urls: checkin_urls(plan),
             refs: Refs::new(plan),
             summaries: Summaries::new(plan),
+            dept_order: tree_order(plan),
         }
     }
 }
@@ -511,11 +515,12 @@ fn build_dept_summary(cx: &Cx, d: DeptIx) -> Value {
 }
 
 /// Departments in tree order (each followed by its sub-departments).
-pub fn tree_order(plan: &Plan) -> Vec<DeptIx> {
-    let mut out = Vec::new();
+fn tree_order(plan: &Plan) -> Vec<DeptIx> {
+    let mut out = Vec::with_capacity(plan.departments.len());
+    let mut seen = vec![false; plan.departments.len()];
     let mut stack: Vec<DeptIx> = plan.roots().into_iter().rev().collect();
     while let Some(d) = stack.pop() {
-        if out.contains(&d) {
+        if std::mem::replace(&mut seen[d.ix()], true) {
             continue;
         }
         out.push(d);
@@ -529,7 +534,7 @@ fn departments(cx: &Cx) -> Value {
         ("page", page_meta("Departments", "departments")),
         (
             "departments",
-            refs::list(tree_order(cx.plan), |d| dept_summary(cx, d)),
+            refs::list(cx.dept_order.iter().copied(), |d| dept_summary(cx, d)),
         ),
     ])
 }
@@ -767,12 +772,12 @@ pub struct Timeline {
 impl Timeline {
     pub fn new(cx: &Cx) -> Timeline {
         let plan = cx.plan;
-        let order = tree_order(plan);
+        let order = &cx.dept_order;
         let all: Vec<InitiativeIx> = (0..plan.initiatives.len())
             .map(InitiativeIx::from)
             .collect();
         let svg = (!all.is_empty())
-            .then(|| figures::gantt(plan, cx.an, "Organization timeline", &all, &order));
+            .then(|| figures::gantt(plan, cx.an, "Organization timeline", &all, order));
         let mut rows = all;
         let mut rank = vec![0; plan.departments.len()];
         for (i, d) in order.iter().enumerate() {
@@ -991,7 +996,7 @@ impl DeptCharts {
                 an,
                 &format!("{name}: initiatives"),
                 initiatives,
-                &tree_order(plan),
+                &cx.dept_order,
             )
         });
         let has_budget = sub.totals.lines > 0;
@@ -1049,7 +1054,7 @@ fn budget_overview(cx: &Cx) -> Value {
         ]);
     }
     let (by_period, by_category) = breakdown(&b.org);
-    let by_department = refs::list(tree_order(plan), |d| {
+    let by_department = refs::list(cx.dept_order.iter().copied(), |d| {
         let (dept, db) = (plan.department(d), &b.departments[d.ix()]);
         with(
             json!({ "name": dept.name, "url": dept_url(dept), "depth": plan.ancestors(d).len() - 1 }),
@@ -1072,7 +1077,7 @@ fn budget_overview(cx: &Cx) -> Value {
                 plan,
                 cx.an,
                 "Budget by department",
-                &tree_order(plan),
+                &cx.dept_order,
             )),
         ),
         (

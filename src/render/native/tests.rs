@@ -64,6 +64,7 @@ fn check(files: Vec<(String, Vec<u8>)>) -> (Vec<String>, usize) {
         plan.goals.len(),
         plan.objectives.len(),
         an.appraisal.as_ref().map_or(0, |a| a.people.len()),
+        an.appraisal.as_ref().map_or(0, |a| a.departments.len()),
     ];
     (
         differences(plan, an, &project.loaded),
