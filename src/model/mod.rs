@@ -213,6 +213,16 @@ pub enum KpiKind {
     Cumulative,
 }
 
+impl KpiKind {
+    /// The name the plan and the page variables use (`serde`'s lowercase).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KpiKind::Level => "level",
+            KpiKind::Cumulative => "cumulative",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Frequency {
@@ -223,6 +233,16 @@ pub enum Frequency {
 }
 
 impl Frequency {
+    /// The name the plan and the page variables use (`serde`'s lowercase).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Frequency::Weekly => "weekly",
+            Frequency::Monthly => "monthly",
+            Frequency::Quarterly => "quarterly",
+            Frequency::Yearly => "yearly",
+        }
+    }
+
     /// Length of one interval in days, for deciding when a reading is stale.
     pub fn days(self) -> i64 {
         match self {
@@ -610,6 +630,21 @@ mod tests {
             Priority::Low,
         ] {
             assert_eq!(serde_json::to_value(p).unwrap(), p.as_str());
+        }
+    }
+
+    #[test]
+    fn kpi_kinds_and_frequencies_are_named_as_they_serialize() {
+        for k in [KpiKind::Level, KpiKind::Cumulative] {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+        for f in [
+            Frequency::Weekly,
+            Frequency::Monthly,
+            Frequency::Quarterly,
+            Frequency::Yearly,
+        ] {
+            assert_eq!(serde_json::to_value(f).unwrap(), f.as_str());
         }
     }
 }

@@ -4,7 +4,7 @@ use crate::load::Loaded;
 use crate::model::{CheckIn, Reading};
 use crate::render::pages::Cx;
 
-use super::{number, Html, PartsOf, Section, Update};
+use super::{Html, PartsOf, Section, Update};
 
 /// The page's navigation section (`page.section`).
 const SECTION: &str = "checkins";
@@ -130,15 +130,9 @@ fn readings(h: &mut Html, c: &CheckIn) {
 /// `reading_cells`: the value with its KPI's unit, and the note.
 fn reading_cells(h: &mut Html, r: &Reading) {
     h.raw("<td class=\"num\">");
-    match number(Some(r.value)) {
-        Some(v) => h.value(v),
-        None => h.raw("–"),
-    }
+    h.opt_value(Some(r.value));
     let plan = h.plan;
-    if let Some(unit) = plan.kpi(r.kpi.to).unit.as_deref().filter(|u| !u.is_empty()) {
-        h.raw(" ");
-        h.text(unit);
-    }
+    h.unit(plan.kpi(r.kpi.to).unit.as_deref());
     h.raw("</td><td>");
     if let Some(note) = r.note.as_deref() {
         h.text(note);

@@ -87,11 +87,7 @@ fn teams(h: &mut Html, cx: &Cx, dept: &Department) {
             h.raw("</h3><p>Lead: ");
             h.person(team.lead.as_ref());
             h.raw("</p><p class=\"muted\">");
-            h.anchors(&cx.rel.team_people[t.ix()], |h, &p| {
-                let plan = h.plan;
-                let p = plan.person(p);
-                h.anchor("people", &p.id, "", &p.name);
-            });
+            h.anchors(&cx.rel.team_people[t.ix()], |h, &p| h.person_ix(p));
             h.raw("</p></div>");
         }
         h.raw("</div>");
@@ -237,11 +233,9 @@ fn objectives(h: &mut Html, cx: &Cx, d: DeptIx) {
     h.raw("<section id=\"objectives\"><h2>Objectives</h2>\n");
     for &o in list {
         let ob = plan.objective(o);
-        h.raw("<div class=\"objective\"><h3><a href=\"");
-        h.href("objectives", &ob.id);
-        h.raw("\">");
-        h.text(&ob.title);
-        h.raw("</a></h3><p class=\"muted\">");
+        h.raw("<div class=\"objective\"><h3>");
+        h.objective(o);
+        h.raw("</h3><p class=\"muted\">");
         h.text(&ob.period.label);
         if let Some(t) = &ob.team {
             h.raw(" · team ");
@@ -258,17 +252,11 @@ fn objectives(h: &mut Html, cx: &Cx, d: DeptIx) {
         }
         h.raw("</p>\n<ul>");
         for kr in &ob.key_results {
-            let k = plan.kpi(kr.kpi.to);
-            h.raw("<li><a href=\"");
-            h.href("kpis", &k.id);
-            h.raw("\">");
-            h.text(&k.name);
-            h.raw("</a> → ");
-            match number(Some(kr.target)) {
-                Some(v) => h.value(v),
-                None => h.raw("–"),
-            }
-            unit(h, k.unit.as_deref());
+            h.raw("<li>");
+            h.kpi(kr.kpi.to);
+            h.raw(" → ");
+            h.opt_value(Some(kr.target));
+            h.unit(plan.kpi(kr.kpi.to).unit.as_deref());
             h.raw("</li>");
         }
         h.raw("</ul></div>");
@@ -279,14 +267,6 @@ fn objectives(h: &mut Html, cx: &Cx, d: DeptIx) {
         "\n"
     });
     h.raw("\n</section>\n\n");
-}
-
-/// ` {{ unit }}` when there is one.
-fn unit(h: &mut Html, unit: Option<&str>) {
-    if let Some(u) = unit.filter(|u| !u.is_empty()) {
-        h.raw(" ");
-        h.text(u);
-    }
 }
 
 fn kpis(h: &mut Html, cx: &Cx, d: DeptIx) {
@@ -310,11 +290,8 @@ fn kpis(h: &mut Html, cx: &Cx, d: DeptIx) {
             h.raw("</td><td class=\"num\">");
             match st.value {
                 Some(v) => {
-                    match number(Some(v)) {
-                        Some(v) => h.value(v),
-                        None => h.raw("–"),
-                    }
-                    unit(h, kpi.unit.as_deref());
+                    h.opt_value(Some(v));
+                    h.unit(kpi.unit.as_deref());
                 }
                 None => h.raw("—"),
             }

@@ -77,7 +77,7 @@ fn objectives(h: &mut Html, cx: &Cx, g: GoalIx) {
     section.write(h, &cx.rel.goal_objectives[g.ix()], head, |h, &o| {
         let ob = cx.plan.objective(o);
         h.raw("<li>");
-        h.anchor("objectives", &ob.id, "", &ob.title);
+        h.objective(o);
         h.raw(" · ");
         h.text(&cx.plan.department(ob.department).name);
         h.raw(" · ");

@@ -43,14 +43,11 @@ pub fn page(
 
 /// The crumbs, the title and the facts list.
 fn facts(h: &mut Html, cx: &Cx, init: &Initiative, i: InitiativeIx) {
-    let dept = cx.plan.department(init.department);
     h.raw("\n\n<p class=\"crumbs\"><a href=\"");
     h.root();
-    h.raw("initiatives/index.html\">Initiatives</a> › <a href=\"");
-    h.href("departments", &dept.id);
-    h.raw("\">");
-    h.text(&dept.name);
-    h.raw("</a></p>\n<h1>");
+    h.raw("initiatives/index.html\">Initiatives</a> › ");
+    h.dept(init.department);
+    h.raw("</p>\n<h1>");
     h.text(&init.title);
     if init.key {
         h.raw(" <span class=\"key\" title=\"Key initiative\">★ key</span>");
@@ -195,14 +192,10 @@ fn schedule(h: &mut Html, s: &InitiativeSchedule) {
 
 /// What the initiative serves: goals, objectives, KPIs and collaborating departments.
 fn serves(h: &mut Html, init: &Initiative) {
-    let plan = h.plan;
     h.raw("<section class=\"card\"><h2>Serves</h2>\n<p><strong>Goals:</strong> ");
     h.anchors(&init.goals, |h, g| h.goal(g.to));
     h.raw("</p>\n<p><strong>Objectives:</strong> ");
-    h.anchors(&init.objectives, |h, o| {
-        let o = plan.objective(o.to);
-        h.anchor("objectives", &o.id, "", &o.title);
-    });
+    h.anchors(&init.objectives, |h, o| h.objective(o.to));
     h.raw("</p>\n<p><strong>KPIs:</strong> ");
     h.anchors(&init.kpis, |h, k| h.kpi(k.to));
     h.raw("</p>\n<p><strong>Collaborating departments:</strong> ");

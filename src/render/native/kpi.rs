@@ -1,7 +1,7 @@
 //! `kpi.html`, written directly: every KPI's page.
 
 use crate::analyze::kpi::{KpiState, KpiStatus};
-use crate::model::{Direction, Frequency, Kpi, KpiIx, KpiKind};
+use crate::model::{Direction, Kpi, KpiIx};
 use crate::render::figures;
 use crate::render::html::escape;
 use crate::render::pages::Cx;
@@ -59,13 +59,10 @@ fn facts(h: &mut Html, kpi: &Kpi, st: &KpiStatus) {
         Direction::Down => "</dd></div>\n  <div><dt>Direction</dt><dd>↓ lower is better",
     });
     h.raw("</dd></div>\n  <div><dt>Kind</dt><dd>");
-    h.raw(match kpi.kind {
-        KpiKind::Level => "level",
-        KpiKind::Cumulative => "cumulative",
-    });
+    h.raw(kpi.kind.as_str());
     if let Some(f) = kpi.frequency {
         h.raw(" · ");
-        h.raw(frequency(f));
+        h.raw(f.as_str());
     }
     h.raw("</dd></div>\n  <div><dt>Unit</dt><dd>");
     h.text(kpi.unit.as_deref().unwrap_or("—"));
@@ -79,7 +76,7 @@ fn facts(h: &mut Html, kpi: &Kpi, st: &KpiStatus) {
     h.raw("</dd></div>\n  <div><dt>Tolerance</dt><dd>");
     if st.gap_in_units {
         h.opt_value(Some(kpi.tolerance));
-        unit(h, kpi);
+        h.unit(kpi.unit.as_deref());
         h.raw(" (the target is zero, so in the KPI's units)");
     } else {
         match super::number(Some(kpi.tolerance)) {
@@ -99,24 +96,6 @@ fn facts(h: &mut Html, kpi: &Kpi, st: &KpiStatus) {
         None => h.raw("—"),
     }
     h.raw("</dd></div>\n</dl>\n");
-}
-
-/// How the plan writes a reporting frequency.
-fn frequency(f: Frequency) -> &'static str {
-    match f {
-        Frequency::Weekly => "weekly",
-        Frequency::Monthly => "monthly",
-        Frequency::Quarterly => "quarterly",
-        Frequency::Yearly => "yearly",
-    }
-}
-
-/// ` {{ k.unit }}` when the KPI has one.
-fn unit(h: &mut Html, kpi: &Kpi) {
-    if let Some(u) = kpi.unit.as_deref().filter(|u| !u.is_empty()) {
-        h.raw(" ");
-        h.text(u);
-    }
 }
 
 /// The `status_detail` block: how the status follows from the reading and the target.
@@ -246,12 +225,8 @@ fn history(h: &mut Html, cx: &Cx, k: KpiIx) {
 }
 
 fn used_by(h: &mut Html, cx: &Cx, k: KpiIx) {
-    let plan = cx.plan;
     h.raw("<section><h2>Used by</h2>\n<p><strong>Objectives:</strong> ");
-    h.anchors(&cx.rel.kpi_objectives[k.ix()], |h, &o| {
-        let o = plan.objective(o);
-        h.anchor("objectives", &o.id, "", &o.title);
-    });
+    h.anchors(&cx.rel.kpi_objectives[k.ix()], |h, &o| h.objective(o));
     h.raw("</p>\n<p><strong>Initiatives:</strong> ");
     h.anchors(&cx.rel.kpi_initiatives[k.ix()], |h, &i| h.initiative(i));
     h.raw("</p>\n</section>\n");

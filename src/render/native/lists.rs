@@ -6,7 +6,7 @@ use crate::render::html::escape;
 use crate::render::pages::{Cx, Timeline};
 use crate::render::theme;
 
-use super::{number, Html, PartsOf};
+use super::{Html, PartsOf};
 
 /// `people/index.html`.
 pub fn people(cx: &Cx, parts: &PartsOf) -> Result<Vec<u8>, tera::Error> {
@@ -34,10 +34,7 @@ pub fn people(cx: &Cx, parts: &PartsOf) -> Result<Vec<u8>, tera::Error> {
                 None => h.raw("—"),
             }
             h.raw("</td><td class=\"num\">");
-            match number(Some(p.capacity)) {
-                Some(c) => h.num(c, 2),
-                None => h.raw("–"),
-            }
+            h.fixed(p.capacity, 2);
             h.raw("</td></tr>");
         }
         h.raw("\n</tbody>\n</table>\n");

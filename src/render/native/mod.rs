@@ -37,7 +37,7 @@ use crate::analyze::Analysis;
 use crate::load::Loaded;
 use crate::model::{
     Allocation, AsOfSource, Date, DeptIx, GoalIx, Initiative, InitiativeIx, InitiativeUpdate,
-    KpiIx, Money, PersonIx, Plan, Priority, Ref, Task, TeamIx,
+    KpiIx, Money, ObjectiveIx, PersonIx, Plan, Priority, Ref, Task, TeamIx,
 };
 use crate::render::format::Locale;
 use crate::render::html::escape_into;
@@ -220,6 +220,22 @@ impl<'p> Html<'p> {
         self.text(&text);
     }
 
+    /// `| num(dp=…)` of a number the page variables may hold as null (NaN, infinity): `–` then.
+    fn fixed(&mut self, v: f64, dp: u32) {
+        match number(Some(v)) {
+            Some(v) => self.num(v, dp),
+            None => self.raw("–"),
+        }
+    }
+
+    /// ` {{ unit }}` after a value, when there is a unit.
+    fn unit(&mut self, unit: Option<&str>) {
+        if let Some(u) = unit.filter(|u| !u.is_empty()) {
+            self.raw(" ");
+            self.text(u);
+        }
+    }
+
     /// `| value` of a number that may be missing (JSON null): `–` then.
     fn opt_value(&mut self, v: Option<f64>) {
         match number(v) {
@@ -374,14 +390,22 @@ impl<'p> Html<'p> {
 
     /// `| link` of a person's reference, or a dash.
     fn person(&mut self, p: Option<&Ref<PersonIx>>) {
-        let plan = self.plan;
         match p {
-            Some(r) => {
-                let p = plan.person(r.to);
-                self.anchor("people", &p.id, "", &p.name);
-            }
+            Some(r) => self.person_ix(r.to),
             None => self.raw(theme::NONE),
         }
+    }
+
+    /// `| link` of a person.
+    fn person_ix(&mut self, p: PersonIx) {
+        let p = self.plan.person(p);
+        self.anchor("people", &p.id, "", &p.name);
+    }
+
+    /// `| link` of an objective.
+    fn objective(&mut self, o: ObjectiveIx) {
+        let o = self.plan.objective(o);
+        self.anchor("objectives", &o.id, "", &o.title);
     }
 
     /// `| link` of a department's reference.
@@ -477,10 +501,7 @@ fn task_cells(h: &mut Html, t: &Task) {
 
 /// An allocation's FTE and dates, after its first cell and to the end of its row.
 fn allocation_cells(h: &mut Html, a: &Allocation) {
-    match number(Some(a.fte)) {
-        Some(f) => h.num(f, 2),
-        None => h.raw("–"),
-    }
+    h.fixed(a.fte, 2);
     h.raw("</td><td>");
     h.date(a.from);
     h.raw("</td><td>");

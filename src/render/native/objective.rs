@@ -15,12 +15,9 @@ pub fn page(cx: &Cx, o: ObjectiveIx, parts: &PartsOf) -> Result<Vec<u8>, tera::E
     let parts = parts(&path, SECTION)?;
     let mut h = Html::new(plan, &path);
     h.shell(&ob.title, &parts, |h| {
-        let dept = plan.department(ob.department);
-        h.raw("\n\n<p class=\"crumbs\"><a href=\"");
-        h.href("departments", &dept.id);
-        h.raw("\">");
-        h.text(&dept.name);
-        h.raw("</a> › Objectives</p>\n<h1>");
+        h.raw("\n\n<p class=\"crumbs\">");
+        h.dept(ob.department);
+        h.raw(" › Objectives</p>\n<h1>");
         h.text(&ob.title);
         h.raw("</h1>\n<dl class=\"facts\">\n  <div><dt>Period</dt><dd>");
         h.text(&ob.period.label);
@@ -43,10 +40,7 @@ pub fn page(cx: &Cx, o: ObjectiveIx, parts: &PartsOf) -> Result<Vec<u8>, tera::E
             h.kpi(kr.kpi.to);
             h.raw("</td><td class=\"num\">");
             h.opt_value(Some(kr.target));
-            if let Some(u) = k.unit.as_deref().filter(|u| !u.is_empty()) {
-                h.raw(" ");
-                h.text(u);
-            }
+            h.unit(k.unit.as_deref());
             h.raw("</td></tr>");
         }
         h.raw("</tbody></table>\n</section>\n");

@@ -101,12 +101,12 @@ pub fn appraisal(cx: &Cx, parts: &PartsOf) -> Result<Vec<u8>, tera::Error> {
         let w = &policy.weights;
         for (n, weight) in [w.kpis, w.initiatives, w.budget].into_iter().enumerate() {
             h.raw(["", "), initiative delivery (", ") and budget adherence ("][n]);
-            num0(h, weight);
+            h.fixed(weight, 0);
         }
         h.raw("); weights are re-spread over the parts that have data.</p>\n<table class=\"data\"><caption>Bands</caption><thead><tr><th class=\"num\">From score</th><th>Rating</th><th>Consequence</th></tr></thead><tbody>");
         for b in &policy.bands {
             h.raw("<tr><td class=\"num\">");
-            num0(h, b.min);
+            h.fixed(b.min, 0);
             h.raw("</td><td>");
             h.text(&b.rating);
             h.raw("</td><td>");
@@ -122,14 +122,6 @@ pub fn appraisal(cx: &Cx, parts: &PartsOf) -> Result<Vec<u8>, tera::Error> {
     Ok(h.finish())
 }
 
-/// `| num` (no decimals) of a number that may be missing (JSON null): `–` then.
-fn num0(h: &mut Html, v: f64) {
-    match number(Some(v)) {
-        Some(v) => h.num(v, 0),
-        None => h.raw("–"),
-    }
-}
-
 /// One ranked table of scorecards, with a link to each one's computation.
 fn ranking(h: &mut Html, cx: &Cx, heading: &str, column: &str, cards: &[Scorecard]) {
     h.raw("<section><h2>");
@@ -143,11 +135,7 @@ fn ranking(h: &mut Html, cx: &Cx, heading: &str, column: &str, cards: &[Scorecar
         h.raw("</td><td>");
         match c.subject {
             Subject::Department(d) => h.dept(d),
-            Subject::Person(p) => {
-                let plan = h.plan;
-                let p = plan.person(p);
-                h.anchor("people", &p.id, "", &p.name);
-            }
+            Subject::Person(p) => h.person_ix(p),
         }
         h.raw("</td><td class=\"num\">");
         match number(c.score) {

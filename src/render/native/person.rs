@@ -8,7 +8,7 @@ use crate::render::html::escape;
 use crate::render::pages::Cx;
 use crate::render::theme;
 
-use super::{allocation_cells, number, task_cells, Html, PartsOf, Section};
+use super::{allocation_cells, task_cells, Html, PartsOf, Section};
 
 /// The page's navigation section (`page.section`).
 const SECTION: &str = "people";
@@ -47,7 +47,7 @@ fn facts(h: &mut Html, person: &Person) {
         None => h.raw("—"),
     }
     h.raw("</dd></div>\n  <div><dt>Capacity</dt><dd>");
-    capacity(h, person);
+    h.fixed(person.capacity, 2);
     h.raw(" FTE</dd></div>\n  ");
     if let Some(email) = person.email.as_deref().filter(|e| !e.is_empty()) {
         h.raw("<div><dt>Email</dt><dd><a href=\"mailto:");
@@ -57,14 +57,6 @@ fn facts(h: &mut Html, person: &Person) {
         h.raw("</a></dd></div>");
     }
     h.raw("\n</dl>\n");
-}
-
-/// `p.capacity | num(dp=2)`.
-fn capacity(h: &mut Html, person: &Person) {
-    match number(Some(person.capacity)) {
-        Some(c) => h.num(c, 2),
-        None => h.raw("–"),
-    }
 }
 
 /// The `load` block: the months over capacity, the chart and its table.
@@ -77,12 +69,9 @@ fn load(h: &mut Html, cx: &Cx, person: &Person, p: PersonIx) {
         h.raw(" to ");
         h.text(&month_text(&r.last));
         h.raw(": up to ");
-        match number(Some(r.peak)) {
-            Some(peak) => h.num(peak, 2),
-            None => h.raw("–"),
-        }
+        h.fixed(r.peak, 2);
         h.raw(" FTE against ");
-        capacity(h, person);
+        h.fixed(person.capacity, 2);
         h.raw(".</p>");
     }
     h.raw("\n");
@@ -108,23 +97,15 @@ fn load_table(h: &mut Html, pl: &PersonLoad) {
         } else {
             "</td><td class=\"num\">"
         });
-        fte(h, m.load);
+        h.fixed(m.load, 2);
         if m.over {
             h.raw(" ⚠");
         }
         h.raw("</td><td class=\"num\">");
-        fte(h, m.capacity);
+        h.fixed(m.capacity, 2);
         h.raw("</td></tr>");
     }
     h.raw("</tbody></table></details>\n");
-}
-
-/// An FTE figure with two decimals, or a dash.
-fn fte(h: &mut Html, v: f64) {
-    match number(Some(v)) {
-        Some(v) => h.num(v, 2),
-        None => h.raw("–"),
-    }
 }
 
 /// What the person heads and leads, and what they own.

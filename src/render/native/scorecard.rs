@@ -32,10 +32,7 @@ pub fn page(cx: &Cx, card: &Scorecard, parts: &PartsOf) -> Result<Vec<u8>, tera:
         h.raw("</dt><dd>");
         match card.subject {
             Subject::Department(d) => h.dept(d),
-            Subject::Person(p) => {
-                let p = cx.plan.person(p);
-                h.anchor("people", &p.id, "", &p.name);
-            }
+            Subject::Person(p) => h.person_ix(p),
         }
         h.raw("</dd></div>\n  <div><dt>Score</dt><dd>");
         match number(card.score) {
@@ -73,9 +70,9 @@ fn components(h: &mut Html, card: &Scorecard) {
             None => h.raw("no data"),
         }
         h.raw(" <span class=\"muted\">(weight ");
-        num_or_dash(h, c.weight, 0);
+        h.fixed(c.weight, 0);
         h.raw(", effective ");
-        num_or_dash(h, c.effective_weight, 1);
+        h.fixed(c.effective_weight, 1);
         h.raw(")</span></h2>\n");
         if c.rows.is_empty() {
             h.raw("<p class=\"empty\">Nothing to score in this part.</p>");
@@ -85,14 +82,6 @@ fn components(h: &mut Html, card: &Scorecard) {
             h.raw("</tbody></table>");
         }
         h.raw("\n</section>\n");
-    }
-}
-
-/// `| num(dp=…)` of a number that may be missing (JSON null): `–` then.
-fn num_or_dash(h: &mut Html, v: f64, dp: u32) {
-    match number(Some(v)) {
-        Some(v) => h.num(v, dp),
-        None => h.raw("–"),
     }
 }
 
