@@ -11,8 +11,9 @@
 //!   Markdown after its front matter (the edit of prose that writing a plan mostly is): the
 //!   model then differs only in bodies, which neither reads, and the rules point only into
 //!   front matter and TOML files, unchanged byte for byte;
-//! - when those run again, the budget, valid for any model whose `BudgetInputs` (everything
-//!   the budget is made from) compare equal to those it was made from.
+//! - when those run again, the budget and the people's load, each valid for any model whose
+//!   `BudgetInputs` or `LoadInputs` (everything it is made from) compare equal to those it was
+//!   made from. Neither holds a place in a file, so an edit that only moves text keeps them.
 //!
 //! Assembling the model and resolving references run again on every call.
 
@@ -21,6 +22,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::analyze::budget::{Budget, BudgetInputs};
+use crate::analyze::load::{Load, LoadInputs};
+use crate::analyze::Known;
 use crate::diag::Diagnostic;
 use crate::load::{split_front_matter, FileId, FileKind, Loaded};
 use crate::model::{Body, Plan, Settings};
@@ -49,6 +52,8 @@ pub struct Checker {
     /// The last budget made, with what it was made from: valid for any model with equal
     /// inputs, whatever else changed.
     budget: Option<(BudgetInputs, Arc<Budget>)>,
+    /// The same for the people's load.
+    load: Option<(LoadInputs, Arc<Load>)>,
     reused: Reused,
 }
 
@@ -65,6 +70,8 @@ pub struct Reused {
     pub findings: bool,
     /// Whether, the rest being made again, the budget was reused (its inputs were unchanged).
     pub budget: bool,
+    /// The same for the people's load.
+    pub load: bool,
 }
 
 type Tables = (HashMap<String, String>, HashSet<String>);
@@ -186,10 +193,14 @@ impl Stages for Checker {
         self.findings.clone()
     }
 
-    fn earlier_budget(&mut self, plan: &Plan) -> Option<Arc<Budget>> {
-        let (inputs, budget) = self.budget.as_ref()?;
-        self.reused.budget = inputs.matches(plan);
-        self.reused.budget.then(|| Arc::clone(budget))
+    fn earlier_parts(&mut self, plan: &Plan) -> Known {
+        let (budget, load) = rayon::join(
+            || kept_if(&self.budget, |inputs| inputs.matches(plan)),
+            || kept_if(&self.load, |inputs| inputs.matches(plan)),
+        );
+        self.reused.budget = budget.is_some();
+        self.reused.load = load.is_some();
+        Known { budget, load }
     }
 
     fn remember_findings(&mut self, plan: &Plan, found: &ModelFindings) {
@@ -198,7 +209,21 @@ impl Stages for Checker {
         if !matches!(&self.budget, Some((_, kept)) if Arc::ptr_eq(kept, budget)) {
             self.budget = Some((BudgetInputs::of(plan), Arc::clone(budget)));
         }
+        let load = &found.analysis.load;
+        if !matches!(&self.load, Some((_, kept)) if Arc::ptr_eq(kept, load)) {
+            self.load = Some((LoadInputs::of(plan), Arc::clone(load)));
+        }
     }
+}
+
+/// The part kept with `inputs`, when `same` says the plan has those inputs.
+fn kept_if<I: Sync, T: Send + Sync>(
+    kept: &Option<(I, Arc<T>)>,
+    same: impl Fn(&I) -> bool,
+) -> Option<Arc<T>> {
+    kept.as_ref()
+        .filter(|(inputs, _)| same(inputs))
+        .map(|(_, part)| Arc::clone(part))
 }
 
 /// Whether the plan's sources are those of `paths`, in the same order, so that every file id

@@ -64,8 +64,8 @@ pub(crate) trait Stages: Send {
     /// What the model's rules and analysis found last time, when the `parse` just done gave
     /// the same model apart from Markdown bodies (which neither reads).
     fn earlier_findings(&mut self) -> Option<ModelFindings>;
-    /// A budget made earlier from the same [`analyze::budget::BudgetInputs`] as `plan`'s.
-    fn earlier_budget(&mut self, plan: &Plan) -> Option<Arc<analyze::budget::Budget>>;
+    /// Parts of the analysis made earlier from inputs equal to `plan`'s.
+    fn earlier_parts(&mut self, plan: &Plan) -> analyze::Known;
     /// Called after the rules and analysis ran on `plan` (not when they were reused).
     fn remember_findings(&mut self, plan: &Plan, found: &ModelFindings);
 }
@@ -80,15 +80,11 @@ pub(crate) struct ModelFindings {
 }
 
 impl ModelFindings {
-    fn of(
-        plan: &Plan,
-        sources: &load::Sources,
-        budget: Option<Arc<analyze::budget::Budget>>,
-    ) -> ModelFindings {
+    fn of(plan: &Plan, sources: &load::Sources, known: analyze::Known) -> ModelFindings {
         let (structural, (analysis, derived)) = rayon::join(
             || check::check(plan, sources),
             || {
-                let analysis = analyze::analyze_with(plan, budget);
+                let analysis = analyze::analyze_with(plan, known);
                 let derived = analyze::diagnostics::diagnostics(plan, &analysis);
                 (analysis, derived)
             },
@@ -113,8 +109,8 @@ impl Stages for Cold {
     fn earlier_findings(&mut self) -> Option<ModelFindings> {
         None
     }
-    fn earlier_budget(&mut self, _: &Plan) -> Option<Arc<analyze::budget::Budget>> {
-        None
+    fn earlier_parts(&mut self, _: &Plan) -> analyze::Known {
+        analyze::Known::default()
     }
     fn remember_findings(&mut self, _: &Plan, _: &ModelFindings) {}
 }
@@ -130,9 +126,9 @@ pub(crate) fn check_with(loaded: Loaded, stages: &mut impl Stages) -> Project {
         let (found, site) = match stages.earlier_findings() {
             Some(found) => (found, stages.site_diagnostics(plan, &loaded)),
             None => {
-                let budget = stages.earlier_budget(plan);
+                let known = stages.earlier_parts(plan);
                 let (found, site) = rayon::join(
-                    || ModelFindings::of(plan, &loaded.sources, budget),
+                    || ModelFindings::of(plan, &loaded.sources, known),
                     || stages.site_diagnostics(plan, &loaded),
                 );
                 stages.remember_findings(plan, &found);

@@ -422,8 +422,8 @@ fn an_edit_is_served_and_announced() {
         "a title is front matter: {log}"
     );
     assert!(
-        log.contains("; budget kept)"),
-        "the budget does not read a title: {log}"
+        log.contains("; budget and load kept)"),
+        "neither the budget nor the load reads a title: {log}"
     );
 
     // An edit of the body alone: the rules and the analysis are kept, and the log says so.

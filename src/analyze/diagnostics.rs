@@ -77,7 +77,8 @@ fn capacity(plan: &Plan, a: &Analysis) -> Vec<Diagnostic> {
                 super::num(run.peak, 2),
                 super::num(p.capacity, 2)
             );
-            let d = Diagnostic::new(codes::OVER_CAPACITY, run.loc.unwrap_or(p.loc), msg)
+            let at = run.largest.as_ref().and_then(|c| c.loc(plan));
+            let d = Diagnostic::new(codes::OVER_CAPACITY, at.unwrap_or(p.loc), msg)
                 .related(p.loc, format!("capacity of {} set here", p.id))
                 .help("reduce or move allocations, or raise the person's capacity");
             out.push(d);

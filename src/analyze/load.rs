@@ -6,6 +6,11 @@
 //! of a 30-day month counts 15/30 of its FTE there. A task without dates runs over its
 //! initiative's dates. Cancelled initiatives still count: their dates and allocations are what
 //! the authors wrote, and the check that warns about them is the one place to decide otherwise.
+//!
+//! The load holds no place in a file: a contribution names its allocation or task by its
+//! initiative and its place in that initiative's list, and the place in the file is looked up
+//! in the plan when a diagnostic needs it. So a load stays valid for any plan with equal
+//! [`LoadInputs`], and `serve` keeps it across edits that move text but change no figure.
 
 use std::sync::Arc;
 
@@ -14,7 +19,7 @@ use rayon::prelude::*;
 use super::budget::post_order;
 use super::ser;
 use crate::diag::Loc;
-use crate::model::{Date, InitiativeIx, Month, PersonIx, Plan};
+use crate::model::{Date, DeptIx, InitiativeIx, Month, PersonIx, Plan};
 
 /// Load above capacity by more than this is over-allocation (float sums of shares).
 pub const TOLERANCE: f64 = 1e-9;
@@ -39,8 +44,21 @@ pub struct Contribution {
     pub fte: f64,
     /// The FTE prorated to the days covered in the month.
     pub load: f64,
+    /// The allocation's or task's place in its initiative's list of them.
     #[serde(skip)]
-    pub loc: Loc,
+    pub index: u32,
+}
+
+impl Contribution {
+    /// Where the allocation or task was written.
+    pub fn loc(&self, plan: &Plan) -> Option<Loc> {
+        let ini = plan.initiatives.get(self.initiative.ix())?;
+        let i = self.index as usize;
+        match self.kind {
+            SourceKind::Allocation => ini.allocations.get(i).map(|a| a.loc),
+            SourceKind::Task => ini.tasks.get(i).map(|t| t.loc),
+        }
+    }
 }
 
 /// A person's load in one month.
@@ -65,7 +83,7 @@ pub struct OverRun {
     pub peak: f64,
     /// Where to point a diagnostic: the largest contribution in the run's first month.
     #[serde(skip)]
-    pub loc: Option<Loc>,
+    pub largest: Option<Contribution>,
 }
 
 /// One person's load over time.
@@ -132,53 +150,141 @@ pub fn month_shares(from: Date, to: Date) -> Vec<(Month, f64)> {
         .collect()
 }
 
-/// Every (person, contribution-before-proration, from, to) of the plan.
-struct Source {
+/// An allocation, or a task with an owner and an FTE: a person's share of an initiative over a
+/// span of days. `T` is the task's title: borrowed from the plan, or kept in [`LoadInputs`].
+#[derive(Clone, Debug)]
+struct Source<T> {
     person: PersonIx,
     from: Date,
     to: Date,
-    c: Contribution,
+    initiative: InitiativeIx,
+    kind: SourceKind,
+    index: u32,
+    fte: f64,
+    title: Option<T>,
 }
 
-fn sources(plan: &Plan) -> Vec<Source> {
-    let mut out = Vec::new();
-    for (i, ini) in plan.initiatives.iter().enumerate() {
+impl<T: AsRef<str>> Source<T> {
+    fn same_as(&self, s: &Source<&str>) -> bool {
+        self.person == s.person
+            && self.from == s.from
+            && self.to == s.to
+            && self.initiative == s.initiative
+            && self.kind == s.kind
+            && self.index == s.index
+            && self.fte == s.fte
+            && self.title.as_ref().map(AsRef::as_ref) == s.title
+    }
+
+    fn kept(&self) -> Source<Arc<str>> {
+        Source {
+            person: self.person,
+            from: self.from,
+            to: self.to,
+            initiative: self.initiative,
+            kind: self.kind,
+            index: self.index,
+            fte: self.fte,
+            title: self.title.as_ref().map(|t| Arc::from(t.as_ref())),
+        }
+    }
+
+    /// The contribution before proration.
+    fn contribution(&self) -> Contribution {
+        Contribution {
+            initiative: self.initiative,
+            kind: self.kind,
+            title: self.title.as_ref().map(|t| Arc::from(t.as_ref())),
+            fte: self.fte,
+            load: 0.0,
+            index: self.index,
+        }
+    }
+}
+
+/// Every source of the plan, in plan order: each initiative's allocations, then its tasks.
+fn sources(plan: &Plan) -> impl Iterator<Item = Source<&str>> {
+    plan.initiatives.iter().enumerate().flat_map(|(i, ini)| {
         let initiative = InitiativeIx::from(i);
-        for a in &ini.allocations {
-            out.push(Source {
+        let allocations = ini
+            .allocations
+            .iter()
+            .enumerate()
+            .map(move |(k, a)| Source {
                 person: a.person.to,
                 from: a.from,
                 to: a.to,
-                c: Contribution {
-                    initiative,
-                    kind: SourceKind::Allocation,
-                    title: None,
-                    fte: a.fte,
-                    load: 0.0,
-                    loc: a.loc,
-                },
+                initiative,
+                kind: SourceKind::Allocation,
+                index: k as u32,
+                fte: a.fte,
+                title: None,
             });
-        }
-        for t in &ini.tasks {
-            let (Some(fte), Some(owner)) = (t.fte, &t.owner) else {
-                continue;
-            };
-            out.push(Source {
-                person: owner.to,
+        let tasks = ini.tasks.iter().enumerate().filter_map(move |(k, t)| {
+            Some(Source {
+                person: t.owner.as_ref()?.to,
                 from: t.start.unwrap_or(ini.start),
                 to: t.end.unwrap_or(ini.end),
-                c: Contribution {
-                    initiative,
-                    kind: SourceKind::Task,
-                    title: Some(Arc::from(t.title.as_str())),
-                    fte,
-                    load: 0.0,
-                    loc: t.loc,
-                },
-            });
+                initiative,
+                kind: SourceKind::Task,
+                index: k as u32,
+                fte: t.fte?,
+                title: Some(t.title.as_str()),
+            })
+        });
+        allocations.chain(tasks)
+    })
+}
+
+/// Everything the load is made from, places in files left out: a load made from equal inputs
+/// is the load of any plan that has them.
+#[derive(Clone, Debug)]
+pub(crate) struct LoadInputs {
+    sources: Vec<Source<Arc<str>>>,
+    /// Each person's capacity and department.
+    people: Vec<(f64, Option<DeptIx>)>,
+    /// Each department's children (the tree department loads are summed over) and whether it
+    /// has a parent (`post_order` starts from the roots).
+    tree: Vec<(bool, Vec<DeptIx>)>,
+    initiatives: usize,
+}
+
+impl LoadInputs {
+    pub fn of(plan: &Plan) -> LoadInputs {
+        LoadInputs {
+            sources: sources(plan).map(|s| s.kept()).collect(),
+            people: people(plan).collect(),
+            tree: tree(plan).map(|(p, c)| (p, c.to_vec())).collect(),
+            initiatives: plan.initiatives.len(),
         }
     }
-    out
+
+    /// Whether `plan` has these inputs; cheaper than building its own and comparing.
+    pub fn matches(&self, plan: &Plan) -> bool {
+        let mut fresh = sources(plan);
+        self.initiatives == plan.initiatives.len()
+            && self.people.len() == plan.people.len()
+            && self.tree.len() == plan.departments.len()
+            && people(plan).eq(self.people.iter().copied())
+            && tree(plan).eq(self.tree.iter().map(|(p, c)| (*p, c.as_slice())))
+            && self
+                .sources
+                .iter()
+                .all(|kept| fresh.next().is_some_and(|s| kept.same_as(&s)))
+            && fresh.next().is_none()
+    }
+}
+
+fn people(plan: &Plan) -> impl Iterator<Item = (f64, Option<DeptIx>)> + '_ {
+    plan.people
+        .iter()
+        .map(|p| (p.capacity, p.department.as_ref().map(|r| r.to)))
+}
+
+fn tree(plan: &Plan) -> impl Iterator<Item = (bool, &[DeptIx])> {
+    plan.departments
+        .iter()
+        .map(|d| (d.parent.is_some(), d.children.as_slice()))
 }
 
 /// Compute every load figure.
@@ -186,7 +292,7 @@ pub fn load(plan: &Plan) -> Load {
     // Sources grouped by person in plan order, then each person's months made on rayon's
     // threads: the proration (a contribution per source and month) was most of the analysis
     // on one thread.
-    let mut per: Vec<Vec<Source>> = (0..plan.people.len()).map(|_| Vec::new()).collect();
+    let mut per: Vec<Vec<Source<&str>>> = (0..plan.people.len()).map(|_| Vec::new()).collect();
     for s in sources(plan) {
         if let Some(p) = per.get_mut(s.person.ix()) {
             p.push(s);
@@ -224,11 +330,12 @@ pub fn load(plan: &Plan) -> Load {
 /// Each month's list is allocated at its exact length. Pushing into a list per month gave
 /// every month room for four (most months have one), and these lists live as long as the
 /// analysis: 10.6 MB on the enterprise plan where 2.9 MB are used.
-fn by_month(sources: Vec<Source>) -> Vec<(Month, Vec<Contribution>)> {
+fn by_month(sources: Vec<Source<&str>>) -> Vec<(Month, Vec<Contribution>)> {
     let mut all: Vec<(Month, Contribution)> = Vec::new();
     for s in sources {
+        let before = s.contribution();
         for (m, share) in month_shares(s.from, s.to) {
-            let mut c = s.c.clone();
+            let mut c = before.clone();
             c.load = c.fte * share;
             all.push((m, c));
         }
@@ -276,11 +383,11 @@ fn over_runs(months: &[MonthLoad]) -> Vec<OverRun> {
                 first: m.month,
                 last: m.month,
                 peak: m.load,
-                loc: m
+                largest: m
                     .contributions
                     .iter()
                     .max_by(|a, b| a.load.total_cmp(&b.load))
-                    .map(|c| c.loc),
+                    .cloned(),
             }),
         }
     }
@@ -490,9 +597,9 @@ mod tests {
         );
         assert!(close(ann.over[0].peak, 1.2));
         // Pointed at the largest contribution of May: the 0.6 allocation (line 5 of x.md).
-        let loc = ann.over[0].loc.unwrap();
+        let loc = ann.over[0].largest.as_ref().and_then(|c| c.loc(&p));
         let x = &p.initiatives[p.index.initiatives["x"].ix()];
-        assert_eq!(loc, x.allocations[1].loc);
+        assert_eq!(loc, Some(x.allocations[1].loc));
         // Bob: 0.5 of 0.5 every month is full, not over.
         let bob = &l.people[p.index.people["bob"].ix()];
         assert_eq!(bob.months.len(), 9);

@@ -44,7 +44,8 @@ pub struct Analysis {
     /// By `InitiativeIx`.
     pub initiatives: Vec<initiative::InitiativeFigures>,
     pub schedule: schedule::Schedule,
-    pub load: load::Load,
+    /// Shared, like the budget.
+    pub load: Arc<load::Load>,
     pub rollups: rollup::Rollups,
     pub coordination: coordination::Coordination,
     /// None when the plan has no appraisal.toml.
@@ -55,12 +56,20 @@ pub struct Analysis {
 /// Compute every derived figure of `plan`. The independent parts run in parallel; the result
 /// does not depend on scheduling.
 pub fn analyze(plan: &Plan) -> Analysis {
-    analyze_with(plan, None)
+    analyze_with(plan, Known::default())
 }
 
-/// [`analyze`], with the budget given when the caller knows it already: one made from equal
-/// [`budget::BudgetInputs`].
-pub(crate) fn analyze_with(plan: &Plan, budget: Option<Arc<budget::Budget>>) -> Analysis {
+/// Parts of an analysis the caller already has: each made from inputs equal to `plan`'s
+/// ([`budget::BudgetInputs`], [`load::LoadInputs`]).
+#[derive(Default)]
+pub(crate) struct Known {
+    pub budget: Option<Arc<budget::Budget>>,
+    pub load: Option<Arc<load::Load>>,
+}
+
+/// [`analyze`], taking the parts in `known` as they are.
+pub(crate) fn analyze_with(plan: &Plan, known: Known) -> Analysis {
+    let Known { budget, load } = known;
     let ((budget, kpis), (initiatives, load)) = rayon::join(
         || {
             rayon::join(
@@ -68,7 +77,12 @@ pub(crate) fn analyze_with(plan: &Plan, budget: Option<Arc<budget::Budget>>) -> 
                 || kpi::kpis(plan, &checkin_dates(plan)),
             )
         },
-        || rayon::join(|| initiative::initiatives(plan), || load::load(plan)),
+        || {
+            rayon::join(
+                || initiative::initiatives(plan),
+                || load.unwrap_or_else(|| Arc::new(load::load(plan))),
+            )
+        },
     );
     let cancelled: Vec<bool> = initiatives
         .iter()

@@ -251,12 +251,12 @@ fn rebuild(
 /// and the whole analysis; else, when no budget line, cap, department tree, envelope or status
 /// date changed, the budget.
 fn reuse_note(r: crate::checker::Reused) -> &'static str {
-    if r.findings {
-        "; prose only: rules and analysis kept"
-    } else if r.budget {
-        "; budget kept"
-    } else {
-        ""
+    match (r.findings, r.budget, r.load) {
+        (true, _, _) => "; prose only: rules and analysis kept",
+        (false, true, true) => "; budget and load kept",
+        (false, true, false) => "; budget kept",
+        (false, false, true) => "; load kept",
+        (false, false, false) => "",
     }
 }
 
