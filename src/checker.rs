@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::analyze::budget::{Budget, BudgetInputs};
 use crate::analyze::load::{Load, LoadInputs};
-use crate::analyze::Known;
+use crate::analyze::{Kept, Known};
 use crate::diag::Diagnostic;
 use crate::load::{split_front_matter, FileId, FileKind, Loaded};
 use crate::model::{Body, Plan, Settings};
@@ -51,9 +51,9 @@ pub struct Checker {
     source_paths: Vec<String>,
     /// The last budget made, with what it was made from: valid for any model with equal
     /// inputs, whatever else changed.
-    budget: Option<(BudgetInputs, Arc<Budget>)>,
+    budget: Option<(Arc<BudgetInputs>, Arc<Budget>)>,
     /// The same for the people's load.
-    load: Option<(LoadInputs, Arc<Load>)>,
+    load: Option<(Arc<LoadInputs>, Arc<Load>)>,
     reused: Reused,
 }
 
@@ -193,37 +193,42 @@ impl Stages for Checker {
         self.findings.clone()
     }
 
-    fn earlier_parts(&mut self, plan: &Plan) -> Known {
-        let (budget, load) = rayon::join(
-            || kept_if(&self.budget, |inputs| inputs.matches(plan)),
-            || kept_if(&self.load, |inputs| inputs.matches(plan)),
-        );
-        self.reused.budget = budget.is_some();
-        self.reused.load = load.is_some();
-        Known { budget, load }
+    fn earlier_parts(&mut self) -> Known {
+        Known {
+            budget: kept(&self.budget),
+            load: kept(&self.load),
+        }
     }
 
     fn remember_findings(&mut self, plan: &Plan, found: &ModelFindings) {
         self.findings = Some(found.clone());
-        let budget = &found.analysis.budget;
-        if !matches!(&self.budget, Some((_, kept)) if Arc::ptr_eq(kept, budget)) {
-            self.budget = Some((BudgetInputs::of(plan), Arc::clone(budget)));
-        }
-        let load = &found.analysis.load;
-        if !matches!(&self.load, Some((_, kept)) if Arc::ptr_eq(kept, load)) {
-            self.load = Some((LoadInputs::of(plan), Arc::clone(load)));
-        }
+        self.reused.budget = remember(&mut self.budget, &found.analysis.budget, || {
+            BudgetInputs::of(plan)
+        });
+        self.reused.load = remember(&mut self.load, &found.analysis.load, || {
+            LoadInputs::of(plan)
+        });
     }
 }
 
-/// The part kept with `inputs`, when `same` says the plan has those inputs.
-fn kept_if<I: Sync, T: Send + Sync>(
-    kept: &Option<(I, Arc<T>)>,
-    same: impl Fn(&I) -> bool,
-) -> Option<Arc<T>> {
-    kept.as_ref()
-        .filter(|(inputs, _)| same(inputs))
-        .map(|(_, part)| Arc::clone(part))
+fn kept<I, T>(kept: &Option<(Arc<I>, Arc<T>)>) -> Option<Kept<I, T>> {
+    kept.as_ref().map(|(inputs, part)| Kept {
+        inputs: Arc::clone(inputs),
+        part: Arc::clone(part),
+    })
+}
+
+/// Keep `part` of the analysis just made, with its inputs; whether it was the part kept before.
+fn remember<I, T>(
+    kept: &mut Option<(Arc<I>, Arc<T>)>,
+    part: &Arc<T>,
+    inputs: impl FnOnce() -> I,
+) -> bool {
+    if matches!(kept, Some((_, k)) if Arc::ptr_eq(k, part)) {
+        return true;
+    }
+    *kept = Some((Arc::new(inputs()), Arc::clone(part)));
+    false
 }
 
 /// Whether the plan's sources are those of `paths`, in the same order, so that every file id

@@ -64,8 +64,8 @@ pub(crate) trait Stages: Send {
     /// What the model's rules and analysis found last time, when the `parse` just done gave
     /// the same model apart from Markdown bodies (which neither reads).
     fn earlier_findings(&mut self) -> Option<ModelFindings>;
-    /// Parts of the analysis made earlier from inputs equal to `plan`'s.
-    fn earlier_parts(&mut self, plan: &Plan) -> analyze::Known;
+    /// Parts of the analysis made earlier, with what they were made from.
+    fn earlier_parts(&mut self) -> analyze::Known;
     /// Called after the rules and analysis ran on `plan` (not when they were reused).
     fn remember_findings(&mut self, plan: &Plan, found: &ModelFindings);
 }
@@ -81,13 +81,14 @@ pub(crate) struct ModelFindings {
 
 impl ModelFindings {
     fn of(plan: &Plan, sources: &load::Sources, known: analyze::Known) -> ModelFindings {
-        let (structural, (analysis, derived)) = rayon::join(
-            || check::check(plan, sources),
+        // The analysis first: it is the longer, and the side rayon runs at once.
+        let ((analysis, derived), structural) = rayon::join(
             || {
                 let analysis = analyze::analyze_with(plan, known);
                 let derived = analyze::diagnostics::diagnostics(plan, &analysis);
                 (analysis, derived)
             },
+            || check::check(plan, sources),
         );
         ModelFindings {
             structural,
@@ -109,7 +110,7 @@ impl Stages for Cold {
     fn earlier_findings(&mut self) -> Option<ModelFindings> {
         None
     }
-    fn earlier_parts(&mut self, _: &Plan) -> analyze::Known {
+    fn earlier_parts(&mut self) -> analyze::Known {
         analyze::Known::default()
     }
     fn remember_findings(&mut self, _: &Plan, _: &ModelFindings) {}
@@ -126,7 +127,7 @@ pub(crate) fn check_with(loaded: Loaded, stages: &mut impl Stages) -> Project {
         let (found, site) = match stages.earlier_findings() {
             Some(found) => (found, stages.site_diagnostics(plan, &loaded)),
             None => {
-                let known = stages.earlier_parts(plan);
+                let known = stages.earlier_parts();
                 let (found, site) = rayon::join(
                     || ModelFindings::of(plan, &loaded.sources, known),
                     || stages.site_diagnostics(plan, &loaded),

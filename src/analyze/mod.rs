@@ -59,28 +59,51 @@ pub fn analyze(plan: &Plan) -> Analysis {
     analyze_with(plan, Known::default())
 }
 
-/// Parts of an analysis the caller already has: each made from inputs equal to `plan`'s
+/// Parts of an earlier analysis, each with what it was made from
 /// ([`budget::BudgetInputs`], [`load::LoadInputs`]).
 #[derive(Default)]
 pub(crate) struct Known {
-    pub budget: Option<Arc<budget::Budget>>,
-    pub load: Option<Arc<load::Load>>,
+    pub budget: Option<Kept<budget::BudgetInputs, budget::Budget>>,
+    pub load: Option<Kept<load::LoadInputs, load::Load>>,
 }
 
-/// [`analyze`], taking the parts in `known` as they are.
+/// A part of an analysis and its inputs. Shared, so that the caller keeps them too and can
+/// tell whether the part was taken (`Arc::ptr_eq`).
+pub(crate) struct Kept<I, T> {
+    pub inputs: Arc<I>,
+    pub part: Arc<T>,
+}
+
+impl<I, T> Kept<I, T> {
+    /// The part, when `same` says the plan has its inputs; else a new one from `make`.
+    /// Compared here, on the analysis' threads, rather than before it starts: comparing the
+    /// budget's inputs takes as long as some of the parts made beside it.
+    fn or_make(
+        kept: Option<Self>,
+        same: impl FnOnce(&I) -> bool,
+        make: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        match kept {
+            Some(k) if same(&k.inputs) => k.part,
+            _ => Arc::new(make()),
+        }
+    }
+}
+
+/// [`analyze`], taking a part in `known` as it is when the plan has its inputs.
 pub(crate) fn analyze_with(plan: &Plan, known: Known) -> Analysis {
     let Known { budget, load } = known;
     let ((budget, kpis), (initiatives, load)) = rayon::join(
         || {
             rayon::join(
-                || budget.unwrap_or_else(|| Arc::new(budget::budget(plan))),
+                || Kept::or_make(budget, |i| i.matches(plan), || budget::budget(plan)),
                 || kpi::kpis(plan, &checkin_dates(plan)),
             )
         },
         || {
             rayon::join(
                 || initiative::initiatives(plan),
-                || load.unwrap_or_else(|| Arc::new(load::load(plan))),
+                || Kept::or_make(load, |i| i.matches(plan), || load::load(plan)),
             )
         },
     );
