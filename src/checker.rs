@@ -80,7 +80,9 @@ type Tables = (HashMap<String, String>, HashSet<String>);
 struct ParsedFile {
     id: FileId,
     kind: FileKind,
-    text: String,
+    /// The loaded text itself: `serve`'s loads hand on the same text for every file not read
+    /// again, so that comparing 15 MB comes down to comparing pointers.
+    text: Arc<String>,
     reader: (u32, u32),
     result: FileResult,
 }
@@ -90,7 +92,9 @@ struct CheckedBody {
     file: FileId,
     offset: usize,
     root: String,
-    text: String,
+    /// The body's own text, shared with the model it came from (and, while the file is
+    /// unchanged, with every later one).
+    text: Arc<str>,
     diags: Vec<Diagnostic>,
 }
 
@@ -131,13 +135,14 @@ impl Stages for Checker {
         let model_changed = AtomicBool::new(!unchanged_outside_files);
         let out = parse::parse_with(loaded, |id, kind, settings| {
             let path = loaded.sources.path(id);
-            let text = loaded.sources.text(id);
+            let source = &loaded.sources.get(id).text;
+            let text = source.as_str();
             let reader = reader_settings(settings);
             let before = old
                 .get(path)
                 .filter(|p| p.id == id && p.kind == *kind && p.reader == reader);
             match before {
-                Some(p) if p.text == text => p.result.clone(),
+                Some(p) if Arc::ptr_eq(&p.text, source) || *p.text == *text => p.result.clone(),
                 _ => {
                     if !before.is_some_and(|p| only_body_differs(kind, id, &p.text, text)) {
                         model_changed.store(true, Ordering::Relaxed);
@@ -283,7 +288,7 @@ fn keep_parsed(
             Some((reader, result)) => ParsedFile {
                 id: *id,
                 kind: kind.clone(),
-                text: loaded.sources.text(*id).to_string(),
+                text: Arc::clone(&loaded.sources.get(*id).text),
                 reader,
                 result,
             },
@@ -298,7 +303,8 @@ fn keep_parsed(
 }
 
 fn same_body(c: &CheckedBody, b: &Body, links: &Links) -> bool {
-    c.file == b.file && c.offset == b.offset && c.root == links.root && c.text == b.text
+    let same_text = Arc::ptr_eq(&c.text, &b.text) || c.text == b.text;
+    c.file == b.file && c.offset == b.offset && c.root == links.root && same_text
 }
 
 fn checked(b: &Body, links: &Links, diags: &[Diagnostic]) -> CheckedBody {

@@ -66,7 +66,9 @@ impl serde::Serialize for Body {
 pub struct Body {
     pub file: FileId,
     pub offset: usize,
-    pub text: String,
+    /// Shared: `serve` copies each unchanged file's parse into every new model, and the
+    /// bodies are most of a plan's text.
+    pub text: Arc<str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

@@ -72,7 +72,7 @@ fn body(cx: &Cx, split: Option<(&str, usize)>) -> Body {
     Body {
         file: cx.file,
         offset,
-        text: text.to_string(),
+        text: Arc::from(text),
     }
 }
 
