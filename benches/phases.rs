@@ -142,7 +142,7 @@ fn build_once(plan_dir: &Path, out: &Path, ph: &mut Phases) -> usize {
     black_box(bytes);
     ph.lap("render: every page as build makes it (the above, most pages written natively)");
     for (p, b) in th.assets {
-        site.entry(p).or_insert(b);
+        site.entry(p).or_insert_with(|| b.into_owned());
     }
     let json = plansite::export::json(&plan, &an, false).expect("json");
     site.insert("data/plan.json".into(), json.into_bytes());

@@ -187,7 +187,11 @@ impl<'a> Renderer<'a> {
     }
 
     fn asset(&self, path: &str) -> Vec<u8> {
-        self.theme.assets.get(path).cloned().unwrap_or_default()
+        self.theme
+            .assets
+            .get(path)
+            .map(|b| b.to_vec())
+            .unwrap_or_default()
     }
 
     /// Make every file, in parallel, handing each to `sink` as soon as it is made; returns how
@@ -347,7 +351,7 @@ mod tests {
         let (plan, an) = (p.plan.as_ref().unwrap(), p.analysis.as_ref().unwrap());
         let mut theme = theme::load(&p.loaded, &plan.settings).expect("theme");
         for path in ["strategy.html", "data/plan.json", "zz.txt"] {
-            theme.assets.insert(path.to_string(), Vec::new());
+            theme.assets.insert(path.to_string(), Vec::new().into());
         }
         let files = list_files(plan, an, &theme);
         assert!(

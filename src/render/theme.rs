@@ -2,6 +2,7 @@
 //! a plan may use another theme from `themes/<name>/` and override any template by name from
 //! `templates/`.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
@@ -82,7 +83,7 @@ pub const ASSETS: &[(&str, &[u8])] = &[
 pub struct Theme {
     /// Shared: the built-in templates are parsed once per process and language.
     pub tera: Arc<Tera>,
-    pub assets: BTreeMap<String, Vec<u8>>,
+    pub assets: BTreeMap<String, Cow<'static, [u8]>>,
     /// Every template is the built-in one.
     pub builtin: bool,
 }
@@ -112,13 +113,15 @@ pub fn has_own_templates(loaded: &Loaded, settings: &Settings) -> bool {
 
 /// Assemble the theme for a plan: built-in or named theme, then the plan's overrides.
 pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> {
-    let mut templates: BTreeMap<String, (String, Option<Loc>)> = TEMPLATES
+    // Borrowed until a plan overrides them: `serve` loads the theme on every rebuild, and
+    // copying the built-in fonts and templates each time was most of that.
+    let mut templates: BTreeMap<String, (Cow<'static, str>, Option<Loc>)> = TEMPLATES
         .iter()
-        .map(|(n, t)| (n.to_string(), (t.to_string(), None)))
+        .map(|(n, t)| (n.to_string(), (Cow::Borrowed(*t), None)))
         .collect();
-    let mut assets: BTreeMap<String, Vec<u8>> = ASSETS
+    let mut assets: BTreeMap<String, Cow<'static, [u8]>> = ASSETS
         .iter()
-        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .map(|(p, b)| (p.to_string(), Cow::Borrowed(*b)))
         .collect();
     let mut diags = Vec::new();
     let mut theme_found = settings.theme == "default";
@@ -129,10 +132,10 @@ pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnosti
                 if let Some(name) = inner.strip_prefix("templates/") {
                     templates.insert(
                         name.to_string(),
-                        (text(rel, bytes, &mut diags, settings), None),
+                        (text(rel, bytes, &mut diags, settings).into(), None),
                     );
                 } else if let Some(file) = inner.strip_prefix("static/") {
-                    assets.insert(format!("assets/{file}"), bytes.clone());
+                    assets.insert(format!("assets/{file}"), bytes.clone().into());
                 }
             }
             _ => {}
@@ -142,10 +145,11 @@ pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnosti
     for (rel, kind, bytes) in &loaded.assets {
         match kind {
             FileKind::Static { rel: inner } => {
-                assets.insert(inner.clone(), bytes.clone());
+                assets.insert(inner.clone(), bytes.clone().into());
             }
             FileKind::Template { name } => {
-                templates.insert(name.clone(), (text(rel, bytes, &mut diags, settings), None));
+                let text = text(rel, bytes, &mut diags, settings);
+                templates.insert(name.clone(), (text.into(), None));
             }
             _ => {}
         }
@@ -168,7 +172,10 @@ pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnosti
     }
     let builtin = !has_own_templates(loaded, settings);
     let tera = if !builtin {
-        let raw: Vec<(String, String)> = templates.into_iter().map(|(n, (t, _))| (n, t)).collect();
+        let raw: Vec<(String, String)> = templates
+            .into_iter()
+            .map(|(n, (t, _))| (n, t.into_owned()))
+            .collect();
         let mut tera = compile(raw).map_err(|e| vec![template_error(&e, loaded)])?;
         register_filters(&mut tera, settings);
         Arc::new(tera)
