@@ -63,7 +63,7 @@ pub fn departments(cx: &mut Ctx) {
                 let p = parent(d)?;
                 Some(Edge {
                     from: plan.department(d).id.clone(),
-                    to: p.id.clone(),
+                    to: p.id.to_string(),
                     loc: p.loc,
                 })
             })
@@ -112,7 +112,7 @@ pub fn initiatives(cx: &mut Ctx) {
                 let r = &from.depends_on[k];
                 Edge {
                     from: from.id.clone(),
-                    to: r.id.clone(),
+                    to: r.id.to_string(),
                     loc: r.loc,
                 }
             })

@@ -172,7 +172,7 @@ fn budget_lines(plan: &Plan, an: &Analysis) -> Rows {
                 opt(&l.item),
                 l.initiative
                     .as_ref()
-                    .map(|r| r.id.clone())
+                    .map(|r| r.id.to_string())
                     .unwrap_or_default(),
                 l.period.label.clone(),
                 month_text(&l.period.start),
@@ -196,7 +196,7 @@ fn kpi_readings(plan: &Plan) -> Rows {
             c.readings.iter().map(move |r| {
                 vec![
                     date_text(&c.date),
-                    r.kpi.id.clone(),
+                    r.kpi.id.to_string(),
                     r.value.to_string(),
                     opt(&r.note),
                 ]
@@ -230,8 +230,14 @@ fn initiatives(plan: &Plan) -> Rows {
                 i.id.clone(),
                 i.title.clone(),
                 plan.department(i.department).id.clone(),
-                i.owner.as_ref().map(|r| r.id.clone()).unwrap_or_default(),
-                i.team.as_ref().map(|r| r.id.clone()).unwrap_or_default(),
+                i.owner
+                    .as_ref()
+                    .map(|r| r.id.to_string())
+                    .unwrap_or_default(),
+                i.team
+                    .as_ref()
+                    .map(|r| r.id.to_string())
+                    .unwrap_or_default(),
                 date_text(&i.start),
                 date_text(&i.end),
                 serde_plain(&i.priority),
@@ -241,7 +247,7 @@ fn initiatives(plan: &Plan) -> Rows {
                 opt(&i.budget),
                 i.depends_on
                     .iter()
-                    .map(|r| r.id.as_str())
+                    .map(|r| &*r.id)
                     .collect::<Vec<_>>()
                     .join(" "),
             ]
@@ -259,7 +265,7 @@ fn allocations(plan: &Plan) -> Rows {
             i.allocations.iter().map(move |a| {
                 vec![
                     i.id.clone(),
-                    a.person.id.clone(),
+                    a.person.id.to_string(),
                     a.fte.to_string(),
                     date_text(&a.from),
                     date_text(&a.to),

@@ -42,7 +42,7 @@ index_type!(
 /// A reference by id to another entity, with where it was written and what it resolved to.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ref<I> {
-    pub id: String,
+    pub id: Arc<str>,
     pub loc: Loc,
     pub to: I,
 }

@@ -11,7 +11,7 @@ use crate::parse::TeamName;
 /// An unresolved reference: resolution fills in `to` or drops it with an error.
 pub fn r<I: Default>(cx: &Cx, (id, span): (String, Range<usize>)) -> Ref<I> {
     Ref {
-        id,
+        id: Arc::from(id),
         loc: cx.loc(span),
         to: I::default(),
     }

@@ -261,7 +261,7 @@ impl Resolver<'_> {
         Index: Lookup<I>,
     {
         let map = <Index as Lookup<I>>::map(self.index);
-        if let Some(&to) = map.get(&r.id) {
+        if let Some(&to) = map.get(&*r.id) {
             r.to = to;
             return true;
         }
@@ -337,7 +337,7 @@ impl Resolver<'_> {
             *r = None;
             return;
         };
-        if let Some(&to) = self.index.teams.get(&(dept.id.clone(), t.id.clone())) {
+        if let Some(&to) = self.index.teams.get(&(dept.id.clone(), t.id.to_string())) {
             t.to = to;
             return;
         }
@@ -367,7 +367,7 @@ impl Resolver<'_> {
     ) -> Person {
         self.opt_dept(&mut p.department);
         let mut t = team.map(|(id, span)| Ref {
-            id,
+            id: std::sync::Arc::from(id),
             loc: Loc::new(p.loc.file, crate::diag::Span::new(span.start, span.end)),
             to: TeamIx::default(),
         });
@@ -386,7 +386,7 @@ impl Resolver<'_> {
         self.many(&mut o.goals, "goal");
         o.key_results.retain_mut(|k| self.one(&mut k.kpi, "KPI"));
         let mut t = team.map(|(id, span)| Ref {
-            id,
+            id: std::sync::Arc::from(id),
             loc: Loc::new(o.loc.file, crate::diag::Span::new(span.start, span.end)),
             to: TeamIx::default(),
         });
