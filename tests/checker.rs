@@ -368,7 +368,7 @@ fn the_load_is_kept_while_its_inputs_are_unchanged() {
     let before = first.loaded.sources.describe(over.loc.expect("a place"));
     assert!(before.starts_with(PLATFORM), "{before}");
 
-    let steps: [(&str, Change, bool); 10] = [
+    let steps: [(&str, Change, bool); 17] = [
         (
             "a line inserted above the largest allocation of an over-allocated month",
             |f| {
@@ -416,6 +416,61 @@ fn the_load_is_kept_while_its_inputs_are_unchanged() {
             false,
         ),
         (
+            "a task's dates removed, so that it runs over its initiative's",
+            |f| {
+                edit(f, PLATFORM, |t| {
+                    t.replace(
+                        "start = 2026-07-01\nend = 2026-09-30\nfte = 0.3",
+                        "fte = 0.3",
+                    )
+                })
+            },
+            false,
+        ),
+        (
+            "the end of that initiative, which the task now runs to",
+            |f| {
+                edit(f, PLATFORM, |t| {
+                    t.replace("end = 2027-03-31", "end = 2027-04-30")
+                })
+            },
+            false,
+        ),
+        (
+            "the owner of a task without an FTE",
+            |f| {
+                edit(f, PLATFORM, |t| {
+                    t.replace("owner = \"laura-visser\"", "owner = \"aisha-bello\"")
+                })
+            },
+            true,
+        ),
+        (
+            "the owner of a task with an FTE",
+            |f| {
+                edit(f, PLATFORM, |t| {
+                    t.replacen(
+                        "owner = \"kenji-mori\"\nfte",
+                        "owner = \"aisha-bello\"\nfte",
+                        1,
+                    )
+                })
+            },
+            false,
+        ),
+        (
+            "an earlier allocation deleted, so that the later ones move up",
+            |f| {
+                edit(f, PLATFORM, |t| {
+                    t.replace(
+                        "[[allocation]]\nperson = \"aisha-bello\"\nfte = 0.2\n\n",
+                        "",
+                    )
+                })
+            },
+            false,
+        ),
+        (
             "a person's capacity",
             |f| {
                 edit(f, "people.toml", |t| {
@@ -424,6 +479,24 @@ fn the_load_is_kept_while_its_inputs_are_unchanged() {
                         "team = \"data-platform\"\ncapacity = 0.8\n",
                         1,
                     )
+                })
+            },
+            false,
+        ),
+        (
+            "that capacity set to 0",
+            |f| {
+                edit(f, "people.toml", |t| {
+                    t.replace("capacity = 0.8", "capacity = 0.0")
+                })
+            },
+            false,
+        ),
+        (
+            "that capacity written as -0.0, which the load shows as written",
+            |f| {
+                edit(f, "people.toml", |t| {
+                    t.replace("capacity = 0.0", "capacity = -0.0")
                 })
             },
             false,

@@ -172,7 +172,7 @@ impl<T: AsRef<str>> Source<T> {
             && self.initiative == s.initiative
             && self.kind == s.kind
             && self.index == s.index
-            && self.fte == s.fte
+            && same_number(self.fte, s.fte)
             && self.title.as_ref().map(AsRef::as_ref) == s.title
     }
 
@@ -236,13 +236,18 @@ fn sources(plan: &Plan) -> impl Iterator<Item = Source<&str>> {
     })
 }
 
+/// Numbers compared as written: `-0.0 == 0.0`, yet the load shows the sign it was given.
+fn same_number(a: f64, b: f64) -> bool {
+    a.to_bits() == b.to_bits()
+}
+
 /// Everything the load is made from, places in files left out: a load made from equal inputs
 /// is the load of any plan that has them.
 #[derive(Clone, Debug)]
 pub(crate) struct LoadInputs {
     sources: Vec<Source<Arc<str>>>,
-    /// Each person's capacity and department.
-    people: Vec<(f64, Option<DeptIx>)>,
+    /// Each person's capacity (its bits, see `same_number`) and department.
+    people: Vec<(u64, Option<DeptIx>)>,
     /// Each department's children (the tree department loads are summed over) and whether it
     /// has a parent (`post_order` starts from the roots).
     tree: Vec<(bool, Vec<DeptIx>)>,
@@ -275,10 +280,10 @@ impl LoadInputs {
     }
 }
 
-fn people(plan: &Plan) -> impl Iterator<Item = (f64, Option<DeptIx>)> + '_ {
+fn people(plan: &Plan) -> impl Iterator<Item = (u64, Option<DeptIx>)> + '_ {
     plan.people
         .iter()
-        .map(|p| (p.capacity, p.department.as_ref().map(|r| r.to)))
+        .map(|p| (p.capacity.to_bits(), p.department.as_ref().map(|r| r.to)))
 }
 
 fn tree(plan: &Plan) -> impl Iterator<Item = (bool, &[DeptIx])> {

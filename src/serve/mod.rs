@@ -248,8 +248,9 @@ fn rebuild(
 }
 
 /// What the checker reused, as the log says it: when only Markdown prose changed, the rules
-/// and the whole analysis; else, when no budget line, cap, department tree, envelope or status
-/// date changed, the budget.
+/// and the whole analysis; else the budget when no budget line, cap, department tree, envelope
+/// or status date changed, and the people's load when no allocation, task with an FTE,
+/// capacity, person's department or department tree changed.
 fn reuse_note(r: crate::checker::Reused) -> &'static str {
     match (r.findings, r.budget, r.load) {
         (true, _, _) => "; prose only: rules and analysis kept",
