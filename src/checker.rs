@@ -51,9 +51,9 @@ pub struct Checker {
     source_paths: Vec<String>,
     /// The last budget made, with what it was made from: valid for any model with equal
     /// inputs, whatever else changed.
-    budget: Option<(Arc<BudgetInputs>, Arc<Budget>)>,
+    budget: Option<Kept<BudgetInputs, Budget>>,
     /// The same for the people's load.
-    load: Option<(Arc<LoadInputs>, Arc<Load>)>,
+    load: Option<Kept<LoadInputs, Load>>,
     reused: Reused,
 }
 
@@ -212,40 +212,26 @@ impl Stages for Checker {
 
     fn earlier_parts(&mut self) -> Known {
         Known {
-            budget: kept(&self.budget),
-            load: kept(&self.load),
+            budget: self.budget.clone(),
+            load: self.load.clone(),
+            keep: true,
         }
     }
 
-    fn remember_findings(&mut self, plan: &Plan, found: &ModelFindings) {
+    fn remember_findings(&mut self, found: &ModelFindings, kept: Known) {
         self.findings = Some(found.clone());
-        self.reused.budget = remember(&mut self.budget, &found.analysis.budget, || {
-            BudgetInputs::of(plan)
-        });
-        self.reused.load = remember(&mut self.load, &found.analysis.load, || {
-            LoadInputs::of(plan)
-        });
+        self.reused.budget = remember(&mut self.budget, kept.budget);
+        self.reused.load = remember(&mut self.load, kept.load);
     }
 }
 
-fn kept<I, T>(kept: &Option<(Arc<I>, Arc<T>)>) -> Option<Kept<I, T>> {
-    kept.as_ref().map(|(inputs, part)| Kept {
-        inputs: Arc::clone(inputs),
-        part: Arc::clone(part),
-    })
-}
-
-/// Keep `part` of the analysis just made, with its inputs; whether it was the part kept before.
-fn remember<I, T>(
-    kept: &mut Option<(Arc<I>, Arc<T>)>,
-    part: &Arc<T>,
-    inputs: impl FnOnce() -> I,
-) -> bool {
-    if matches!(kept, Some((_, k)) if Arc::ptr_eq(k, part)) {
-        return true;
-    }
-    *kept = Some((Arc::new(inputs()), Arc::clone(part)));
-    false
+/// Keep `new`, the part of the analysis just used with its inputs; whether it is the part kept
+/// before.
+fn remember<I, T>(slot: &mut Option<Kept<I, T>>, new: Option<Kept<I, T>>) -> bool {
+    let same =
+        matches!((&*slot, &new), (Some(old), Some(new)) if Arc::ptr_eq(&old.part, &new.part));
+    *slot = new;
+    same
 }
 
 /// Whether the plan's sources are those of `paths`, in the same order, so that every file id

@@ -66,8 +66,9 @@ pub(crate) trait Stages: Send {
     fn earlier_findings(&mut self) -> Option<ModelFindings>;
     /// Parts of the analysis made earlier, with what they were made from.
     fn earlier_parts(&mut self) -> analyze::Known;
-    /// Called after the rules and analysis ran on `plan` (not when they were reused).
-    fn remember_findings(&mut self, plan: &Plan, found: &ModelFindings);
+    /// Called after the rules and analysis ran (not when they were reused), with the parts of
+    /// the analysis to keep.
+    fn remember_findings(&mut self, found: &ModelFindings, kept: analyze::Known);
 }
 
 /// What the rules and the analysis find in a model: a pure function of the model (not of its
@@ -80,21 +81,26 @@ pub(crate) struct ModelFindings {
 }
 
 impl ModelFindings {
-    fn of(plan: &Plan, sources: &load::Sources, known: analyze::Known) -> ModelFindings {
+    fn of(
+        plan: &Plan,
+        sources: &load::Sources,
+        known: analyze::Known,
+    ) -> (ModelFindings, analyze::Known) {
         // The analysis first: it is the longer, and the side rayon runs at once.
-        let ((analysis, derived), structural) = rayon::join(
+        let ((analysis, kept, derived), structural) = rayon::join(
             || {
-                let analysis = analyze::analyze_with(plan, known);
+                let (analysis, kept) = analyze::analyze_with(plan, known);
                 let derived = analyze::diagnostics::diagnostics(plan, &analysis);
-                (analysis, derived)
+                (analysis, kept, derived)
             },
             || check::check(plan, sources),
         );
-        ModelFindings {
+        let found = ModelFindings {
             structural,
             analysis: Arc::new(analysis),
             derived,
-        }
+        };
+        (found, kept)
     }
 }
 
@@ -113,7 +119,7 @@ impl Stages for Cold {
     fn earlier_parts(&mut self) -> analyze::Known {
         analyze::Known::default()
     }
-    fn remember_findings(&mut self, _: &Plan, _: &ModelFindings) {}
+    fn remember_findings(&mut self, _: &ModelFindings, _: analyze::Known) {}
 }
 
 /// The one definition of checking, shared by `check_loaded` and `Checker`, so a warm check
@@ -128,11 +134,11 @@ pub(crate) fn check_with(loaded: Loaded, stages: &mut impl Stages) -> Project {
             Some(found) => (found, stages.site_diagnostics(plan, &loaded)),
             None => {
                 let known = stages.earlier_parts();
-                let (found, site) = rayon::join(
+                let ((found, kept), site) = rayon::join(
                     || ModelFindings::of(plan, &loaded.sources, known),
                     || stages.site_diagnostics(plan, &loaded),
                 );
-                stages.remember_findings(plan, &found);
+                stages.remember_findings(&found, kept);
                 (found, site)
             }
         };

@@ -56,15 +56,18 @@ pub struct Analysis {
 /// Compute every derived figure of `plan`. The independent parts run in parallel; the result
 /// does not depend on scheduling.
 pub fn analyze(plan: &Plan) -> Analysis {
-    analyze_with(plan, Known::default())
+    analyze_with(plan, Known::default()).0
 }
 
 /// Parts of an earlier analysis, each with what it was made from
 /// ([`budget::BudgetInputs`], [`load::LoadInputs`]).
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Known {
     pub budget: Option<Kept<budget::BudgetInputs, budget::Budget>>,
     pub load: Option<Kept<load::LoadInputs, load::Load>>,
+    /// Whether the caller keeps the parts for the next analysis: then a part made anew comes
+    /// back with its inputs.
+    pub keep: bool,
 }
 
 /// A part of an analysis and its inputs. Shared, so that the caller keeps them too and can
@@ -74,36 +77,65 @@ pub(crate) struct Kept<I, T> {
     pub part: Arc<T>,
 }
 
-impl<I, T> Kept<I, T> {
-    /// The part, when `same` says the plan has its inputs; else a new one from `make`.
-    /// Compared here, on the analysis' threads, rather than before it starts: comparing the
-    /// budget's inputs takes as long as some of the parts made beside it.
-    fn or_make(
-        kept: Option<Self>,
-        same: impl FnOnce(&I) -> bool,
-        make: impl FnOnce() -> T,
-    ) -> Arc<T> {
-        match kept {
-            Some(k) if same(&k.inputs) => k.part,
-            _ => Arc::new(make()),
+impl<I, T> Clone for Kept<I, T> {
+    fn clone(&self) -> Self {
+        Kept {
+            inputs: Arc::clone(&self.inputs),
+            part: Arc::clone(&self.part),
         }
     }
 }
 
-/// [`analyze`], taking a part in `known` as it is when the plan has its inputs.
-pub(crate) fn analyze_with(plan: &Plan, known: Known) -> Analysis {
-    let Known { budget, load } = known;
-    let ((budget, kpis), (initiatives, load)) = rayon::join(
+impl<I: Send, T: Send> Kept<I, T> {
+    /// The part, when `same` says the plan has its inputs; else a new one from `make`, with
+    /// its inputs from `inputs` when `keep`. Compared and made here, on the analysis' threads,
+    /// rather than before it starts or after it ends: comparing the budget's inputs, or
+    /// copying them, takes as long as some of the parts made beside it.
+    fn or_make(
+        kept: Option<Self>,
+        keep: bool,
+        same: impl FnOnce(&I) -> bool,
+        (make, inputs): (impl FnOnce() -> T + Send, impl FnOnce() -> I + Send),
+    ) -> (Arc<T>, Option<Self>) {
+        match kept {
+            Some(k) if same(&k.inputs) => (Arc::clone(&k.part), Some(k)),
+            _ if keep => {
+                let (part, inputs) = rayon::join(make, inputs);
+                let part = Arc::new(part);
+                let kept = Kept {
+                    inputs: Arc::new(inputs),
+                    part: Arc::clone(&part),
+                };
+                (part, Some(kept))
+            }
+            _ => (Arc::new(make()), None),
+        }
+    }
+}
+
+/// [`analyze`], taking a part in `known` as it is when the plan has its inputs; with the parts
+/// to keep for the next call (none unless `known.keep`).
+pub(crate) fn analyze_with(plan: &Plan, known: Known) -> (Analysis, Known) {
+    let Known { budget, load, keep } = known;
+    let (((budget, kept_budget), kpis), (initiatives, (load, kept_load))) = rayon::join(
         || {
             rayon::join(
-                || Kept::or_make(budget, |i| i.matches(plan), || budget::budget(plan)),
+                || {
+                    let make = || budget::budget(plan);
+                    let inputs = || budget::BudgetInputs::of(plan);
+                    Kept::or_make(budget, keep, |i| i.matches(plan), (make, inputs))
+                },
                 || kpi::kpis(plan, &checkin_dates(plan)),
             )
         },
         || {
             rayon::join(
                 || initiative::initiatives(plan),
-                || Kept::or_make(load, |i| i.matches(plan), || load::load(plan)),
+                || {
+                    let make = || load::load(plan);
+                    let inputs = || load::LoadInputs::of(plan);
+                    Kept::or_make(load, keep, |i| i.matches(plan), (make, inputs))
+                },
             )
         },
     );
@@ -129,7 +161,7 @@ pub(crate) fn analyze_with(plan: &Plan, known: Known) -> Analysis {
             )
         },
     );
-    Analysis {
+    let analysis = Analysis {
         as_of: plan.settings.as_of,
         rollups,
         coordination,
@@ -140,7 +172,13 @@ pub(crate) fn analyze_with(plan: &Plan, known: Known) -> Analysis {
         initiatives,
         schedule,
         load,
-    }
+    };
+    let kept = Known {
+        budget: kept_budget,
+        load: kept_load,
+        keep,
+    };
+    (analysis, kept)
 }
 
 /// The distinct check-in dates of the plan, in order.
