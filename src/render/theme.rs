@@ -114,7 +114,7 @@ pub fn has_own_templates(loaded: &Loaded, settings: &Settings) -> bool {
 /// Assemble the theme for a plan: built-in or named theme, then the plan's overrides.
 pub fn load(loaded: &Loaded, settings: &Settings) -> Result<Theme, Vec<Diagnostic>> {
     // Borrowed until a plan overrides them: `serve` loads the theme on every rebuild, and
-    // copying the built-in fonts and templates each time was most of that.
+    // copying the built-in fonts and templates each time was work for nothing.
     let mut templates: BTreeMap<String, (Cow<'static, str>, Option<Loc>)> = TEMPLATES
         .iter()
         .map(|(n, t)| (n.to_string(), (Cow::Borrowed(*t), None)))
