@@ -163,7 +163,8 @@ fn build_once(plan_dir: &Path, out: &Path, ph: &mut Phases) -> usize {
 /// initiative (its Markdown body, then its front matter), then load (reading only the edited
 /// file again, as serve does when its watcher names the file), check with the `Checker`
 /// that remembers each file's parse (and, after a body edit, the rules and analysis; after the
-/// front-matter edit, which leaves every input of the budget and the load alone, those), and make
+/// front-matter edit, which leaves the inputs of the budget, the load and the KPIs alone, those),
+/// and make
 /// the live site (as `serve::build::build_in_memory` does, in parts). Prints the median of each
 /// part; the old site is dropped outside the timings, as serve frees it on a thread of its own.
 /// Serve also turns the diagnostics into the problems it shows (none on a clean plan), so its
@@ -194,7 +195,7 @@ fn rebuilds(plan_dir: &Path, edits: usize) {
             // A body edit keeps the rules and analysis; a front-matter one, the budget and load.
             let r = warm.checker.reused();
             assert!(
-                r.findings == (kind == 0) && (r.findings || (r.budget && r.load)),
+                r.findings == (kind == 0) && (r.findings || (r.budget && r.load && r.kpis)),
                 "{r:?}"
             );
             let t2 = Instant::now();

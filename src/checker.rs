@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::analyze::budget::{Budget, BudgetInputs};
+use crate::analyze::kpi::{KpiFigures, KpiInputs};
 use crate::analyze::load::{Load, LoadInputs};
 use crate::analyze::{Kept, Known};
 use crate::diag::Diagnostic;
@@ -52,8 +53,9 @@ pub struct Checker {
     /// The last budget made, with what it was made from: valid for any model with equal
     /// inputs, whatever else changed.
     budget: Option<Kept<BudgetInputs, Budget>>,
-    /// The same for the people's load.
+    /// The same for the people's load and for the KPIs' figures.
     load: Option<Kept<LoadInputs, Load>>,
+    kpis: Option<Kept<KpiInputs, Vec<KpiFigures>>>,
     reused: Reused,
 }
 
@@ -72,6 +74,8 @@ pub struct Reused {
     pub budget: bool,
     /// The same for the people's load.
     pub load: bool,
+    /// The same for the KPIs' figures.
+    pub kpis: bool,
 }
 
 type Tables = (HashMap<String, String>, HashSet<String>);
@@ -214,6 +218,7 @@ impl Stages for Checker {
         Known {
             budget: self.budget.clone(),
             load: self.load.clone(),
+            kpis: self.kpis.clone(),
             keep: true,
         }
     }
@@ -222,6 +227,7 @@ impl Stages for Checker {
         self.findings = Some(found.clone());
         self.reused.budget = remember(&mut self.budget, kept.budget);
         self.reused.load = remember(&mut self.load, kept.load);
+        self.reused.kpis = remember(&mut self.kpis, kept.kpis);
     }
 }
 

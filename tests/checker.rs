@@ -550,3 +550,83 @@ fn each_step(
         assert!(!r.findings && part(r) == kept, "after {step}: {r:?}");
     }
 }
+
+/// The same for the KPIs' figures: kept while the KPIs' directions, kinds, frequencies,
+/// baselines, targets and tolerances, every reading (date, KPI, value, note), the check-in dates
+/// and the status date are unchanged.
+#[test]
+fn the_kpi_figures_are_kept_while_their_inputs_are_unchanged() {
+    const APRIL: &str = "progress/2026-04-30.toml";
+    let mut files = example_plan();
+    let mut checker = Checker::new();
+    assert_same(&mut checker, &files, "the first run");
+    let steps: [(&str, Change, bool); 8] = [
+        (
+            "an initiative's title",
+            |f| edit(f, CRM, |t| t.replace("CRM rollout", "CRM roll-out")),
+            true,
+        ),
+        (
+            "a KPI's name, and a line inserted above the KPIs",
+            |f| {
+                edit(f, "kpis.toml", |t| {
+                    t.replace("Digital share of net revenue", "Digital share of revenue")
+                        .replacen("[[kpi]]", "# reviewed\n[[kpi]]", 1)
+                })
+            },
+            true,
+        ),
+        (
+            "a KPI's target",
+            |f| {
+                edit(f, "kpis.toml", |t| {
+                    t.replace("value = 15 }", "value = 16 }")
+                })
+            },
+            false,
+        ),
+        (
+            "a KPI's tolerance",
+            |f| {
+                edit(f, "kpis.toml", |t| {
+                    t.replacen("tolerance = 10", "tolerance = 12", 1)
+                })
+            },
+            false,
+        ),
+        (
+            "a reading's value",
+            |f| edit(f, APRIL, |t| t.replace("value = 12.4", "value = 12.5")),
+            false,
+        ),
+        (
+            "a note added to a reading",
+            |f| {
+                edit(f, APRIL, |t| {
+                    t.replace("value = 12.5\n", "value = 12.5\nnote = \"late\"\n")
+                })
+            },
+            false,
+        ),
+        (
+            "a check-in added, which adds a point to every history",
+            |f| {
+                f.insert(
+                    "progress/2026-10-31.toml".into(),
+                    b"date = 2026-09-15\nauthor = \"PMO\"\n".to_vec(),
+                );
+            },
+            false,
+        ),
+        (
+            "the status date",
+            |f| {
+                edit(f, "plan.toml", |t| {
+                    t.replace("as_of = 2026-09-30", "as_of = 2026-09-29")
+                })
+            },
+            false,
+        ),
+    ];
+    each_step(&mut checker, &mut files, &steps, |r| r.kpis);
+}

@@ -422,8 +422,8 @@ fn an_edit_is_served_and_announced() {
         "a title is front matter: {log}"
     );
     assert!(
-        log.contains("; budget and load kept)"),
-        "neither the budget nor the load reads a title: {log}"
+        log.contains("; budget, load and KPI figures kept)"),
+        "neither the budget, the load nor the KPIs' figures read a title: {log}"
     );
 
     // An edit of the body alone: the rules and the analysis are kept, and the log says so.

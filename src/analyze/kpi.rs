@@ -126,6 +126,91 @@ pub fn kpis(plan: &Plan, checkin_dates: &[Date]) -> Vec<KpiFigures> {
         .collect()
 }
 
+/// Everything the KPIs' figures are made from, places in files left out: figures made from
+/// equal inputs are the figures of any plan that has them. Numbers are compared by their bits,
+/// as the load's are.
+#[derive(Clone, Debug)]
+pub(crate) struct KpiInputs {
+    kpis: Vec<KpiKey>,
+    /// Every reading of every check-in, in plan order: date, KPI, value, note.
+    readings: Vec<(Date, usize, u64, Option<Arc<str>>)>,
+    as_of: Date,
+    /// The plan's check-in dates (the histories' points).
+    dates: Vec<Date>,
+}
+
+/// What the figures read of one KPI.
+#[derive(Clone, Debug, PartialEq)]
+struct KpiKey {
+    direction: Direction,
+    kind: KpiKind,
+    frequency: Option<crate::model::Frequency>,
+    baseline: Option<(u64, Option<Date>)>,
+    targets: Vec<(Period, u64)>,
+    tolerance: u64,
+}
+
+impl KpiKey {
+    fn of(k: &Kpi) -> KpiKey {
+        KpiKey {
+            direction: k.direction,
+            kind: k.kind,
+            frequency: k.frequency,
+            baseline: k.baseline.as_ref().map(|b| (b.value.to_bits(), b.date)),
+            targets: (k.targets.iter())
+                .map(|t| (t.period.clone(), t.value.to_bits()))
+                .collect(),
+            tolerance: k.tolerance.to_bits(),
+        }
+    }
+
+    fn is_of(&self, k: &Kpi) -> bool {
+        self.direction == k.direction
+            && self.kind == k.kind
+            && self.frequency == k.frequency
+            && self.baseline == k.baseline.as_ref().map(|b| (b.value.to_bits(), b.date))
+            && self.tolerance == k.tolerance.to_bits()
+            && self.targets.len() == k.targets.len()
+            && (self.targets.iter().zip(&k.targets))
+                .all(|((p, v), t)| *p == t.period && *v == t.value.to_bits())
+    }
+}
+
+/// Every reading of the plan as `KpiInputs` keeps it, in plan order.
+fn all_readings(plan: &Plan) -> impl Iterator<Item = (Date, usize, u64, &Option<Arc<str>>)> {
+    (plan.checkins.iter()).flat_map(|c| {
+        (c.readings.iter()).map(move |r| (c.date, r.kpi.to.ix(), r.value.to_bits(), &r.note))
+    })
+}
+
+impl KpiInputs {
+    pub fn of(plan: &Plan, dates: &[Date]) -> KpiInputs {
+        KpiInputs {
+            kpis: plan.kpis.iter().map(KpiKey::of).collect(),
+            readings: all_readings(plan)
+                .map(|(d, k, v, n)| (d, k, v, n.clone()))
+                .collect(),
+            as_of: plan.settings.as_of,
+            dates: dates.to_vec(),
+        }
+    }
+
+    /// Whether `plan` has these inputs; cheaper than building its own and comparing.
+    pub fn matches(&self, plan: &Plan, dates: &[Date]) -> bool {
+        let mut fresh = all_readings(plan);
+        self.as_of == plan.settings.as_of
+            && self.dates == dates
+            && self.kpis.len() == plan.kpis.len()
+            && (self.kpis.iter().zip(&plan.kpis)).all(|(key, k)| key.is_of(k))
+            && (self.readings.iter()).all(|(d, k, v, n)| {
+                fresh
+                    .next()
+                    .is_some_and(|f| f.0 == *d && f.1 == *k && f.2 == *v && f.3 == n)
+            })
+            && fresh.next().is_none()
+    }
+}
+
 /// The readings of every KPI (by `KpiIx`), each sorted by date.
 pub fn readings(plan: &Plan) -> Vec<Vec<ReadingPoint>> {
     let as_of = plan.settings.as_of;

@@ -39,8 +39,8 @@ pub struct Analysis {
     pub as_of: Date,
     /// Shared, so that `serve` can keep it across edits that leave its inputs unchanged.
     pub budget: Arc<budget::Budget>,
-    /// By `KpiIx`.
-    pub kpis: Vec<kpi::KpiFigures>,
+    /// By `KpiIx`. Shared, like the budget.
+    pub kpis: Arc<Vec<kpi::KpiFigures>>,
     /// By `InitiativeIx`.
     pub initiatives: Vec<initiative::InitiativeFigures>,
     pub schedule: schedule::Schedule,
@@ -65,6 +65,7 @@ pub fn analyze(plan: &Plan) -> Analysis {
 pub(crate) struct Known {
     pub budget: Option<Kept<budget::BudgetInputs, budget::Budget>>,
     pub load: Option<Kept<load::LoadInputs, load::Load>>,
+    pub kpis: Option<Kept<kpi::KpiInputs, Vec<kpi::KpiFigures>>>,
     /// Whether the caller keeps the parts for the next analysis: then a part made anew comes
     /// back with its inputs.
     pub keep: bool,
@@ -116,29 +117,40 @@ impl<I: Send, T: Send> Kept<I, T> {
 /// [`analyze`], taking a part in `known` as it is when the plan has its inputs; with the parts
 /// to keep for the next call (none unless `known.keep`).
 pub(crate) fn analyze_with(plan: &Plan, known: Known) -> (Analysis, Known) {
-    let Known { budget, load, keep } = known;
-    let (((budget, kept_budget), kpis), (initiatives, (load, kept_load))) = rayon::join(
-        || {
-            rayon::join(
-                || {
-                    let make = || budget::budget(plan);
-                    let inputs = || budget::BudgetInputs::of(plan);
-                    Kept::or_make(budget, keep, |i| i.matches(plan), (make, inputs))
-                },
-                || kpi::kpis(plan, &checkin_dates(plan)),
-            )
-        },
-        || {
-            rayon::join(
-                || initiative::initiatives(plan),
-                || {
-                    let make = || load::load(plan);
-                    let inputs = || load::LoadInputs::of(plan);
-                    Kept::or_make(load, keep, |i| i.matches(plan), (make, inputs))
-                },
-            )
-        },
-    );
+    let Known {
+        budget,
+        load,
+        kpis,
+        keep,
+    } = known;
+    let (((budget, kept_budget), (kpis, kept_kpis)), (initiatives, (load, kept_load))) =
+        rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        let make = || budget::budget(plan);
+                        let inputs = || budget::BudgetInputs::of(plan);
+                        Kept::or_make(budget, keep, |i| i.matches(plan), (make, inputs))
+                    },
+                    || {
+                        let dates = checkin_dates(plan);
+                        let make = || kpi::kpis(plan, &dates);
+                        let inputs = || kpi::KpiInputs::of(plan, &dates);
+                        Kept::or_make(kpis, keep, |i| i.matches(plan, &dates), (make, inputs))
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || initiative::initiatives(plan),
+                    || {
+                        let make = || load::load(plan);
+                        let inputs = || load::LoadInputs::of(plan);
+                        Kept::or_make(load, keep, |i| i.matches(plan), (make, inputs))
+                    },
+                )
+            },
+        );
     let cancelled: Vec<bool> = initiatives
         .iter()
         .map(|f| f.status.state == initiative::InitiativeState::Cancelled)
@@ -176,6 +188,7 @@ pub(crate) fn analyze_with(plan: &Plan, known: Known) -> (Analysis, Known) {
     let kept = Known {
         budget: kept_budget,
         load: kept_load,
+        kpis: kept_kpis,
         keep,
     };
     (analysis, kept)

@@ -231,7 +231,7 @@ fn rebuild(
     let kept = if ok {
         reuse_note(warm.checker.reused())
     } else {
-        ""
+        String::new()
     };
     match built {
         Ok((site, warnings)) => {
@@ -244,20 +244,28 @@ fn rebuild(
         }
     }
     let total = since.elapsed().as_millis();
-    log.outcome(ok, &what, total, build_ms, kept);
+    log.outcome(ok, &what, total, build_ms, &kept);
 }
 
 /// What the checker reused, as the log says it: when only Markdown prose changed, the rules
-/// and the whole analysis; else the budget when no budget line, cap, department tree, envelope
-/// or status date changed, and the people's load when no allocation, task with an FTE,
-/// capacity, person's department or department tree changed.
-fn reuse_note(r: crate::checker::Reused) -> &'static str {
-    match (r.findings, r.budget, r.load) {
-        (true, _, _) => "; prose only: rules and analysis kept",
-        (false, true, true) => "; budget and load kept",
-        (false, true, false) => "; budget kept",
-        (false, false, true) => "; load kept",
-        (false, false, false) => "",
+/// and the whole analysis; else each part of the analysis whose inputs were unchanged (the
+/// budget, the people's load, the KPIs' figures; see `checker`).
+fn reuse_note(r: crate::checker::Reused) -> String {
+    if r.findings {
+        return "; prose only: rules and analysis kept".to_string();
+    }
+    let kept: Vec<&str> = [
+        (r.budget, "budget"),
+        (r.load, "load"),
+        (r.kpis, "KPI figures"),
+    ]
+    .into_iter()
+    .filter_map(|(kept, name)| kept.then_some(name))
+    .collect();
+    match kept.split_last() {
+        None => String::new(),
+        Some((last, [])) => format!("; {last} kept"),
+        Some((last, rest)) => format!("; {} and {last} kept", rest.join(", ")),
     }
 }
 
@@ -358,5 +366,36 @@ fn open_browser(url: &str) {
         Err(e) => {
             eprintln!("warning: could not open a browser ({program}: {e}); open {url} yourself")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reuse_note;
+    use crate::checker::Reused;
+
+    #[test]
+    fn the_log_names_every_part_kept() {
+        let r = |findings, budget, load, kpis| Reused {
+            findings,
+            budget,
+            load,
+            kpis,
+            ..Reused::default()
+        };
+        assert_eq!(
+            reuse_note(r(true, true, true, true)),
+            "; prose only: rules and analysis kept"
+        );
+        assert_eq!(
+            reuse_note(r(false, true, true, true)),
+            "; budget, load and KPI figures kept"
+        );
+        assert_eq!(
+            reuse_note(r(false, true, false, true)),
+            "; budget and KPI figures kept"
+        );
+        assert_eq!(reuse_note(r(false, false, true, false)), "; load kept");
+        assert_eq!(reuse_note(r(false, false, false, false)), "");
     }
 }
