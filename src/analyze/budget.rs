@@ -360,7 +360,7 @@ impl BudgetInputs {
         BudgetInputs {
             lines: plan.budget_lines.clone(),
             caps: plan.caps.clone(),
-            tree: tree(plan).collect(),
+            tree: tree(plan).map(|(p, c)| (p, c.to_vec())).collect(),
             envelopes: envelope_amounts(plan).collect(),
             as_of: plan.settings.as_of,
             minor_units: plan.settings.currency.minor_units,
@@ -376,17 +376,23 @@ impl BudgetInputs {
             && self.fiscal_year_start == s.fiscal_year_start
             && self.lines == plan.budget_lines
             && self.caps == plan.caps
-            && plan.departments.len() == self.tree.len()
-            && (plan.departments.iter().zip(&self.tree))
-                .all(|(d, (parent, children))| parent_of(d) == *parent && d.children == *children)
+            && same_tree(plan, &self.tree)
             && envelope_amounts(plan).eq(self.envelopes.iter().copied())
     }
 }
 
-fn tree(plan: &Plan) -> impl Iterator<Item = (Option<DeptIx>, Vec<DeptIx>)> + '_ {
+/// Each department's parent and children, the department tree as the budget and the load read
+/// it (`roots` reads the parents, the sums the children).
+pub(super) fn tree(plan: &Plan) -> impl Iterator<Item = (Option<DeptIx>, &[DeptIx])> {
     plan.departments
         .iter()
-        .map(|d| (parent_of(d), d.children.clone()))
+        .map(|d| (parent_of(d), d.children.as_slice()))
+}
+
+/// Whether `plan`'s department tree is `kept`, a copy of an earlier `tree`.
+pub(super) fn same_tree(plan: &Plan, kept: &[(Option<DeptIx>, Vec<DeptIx>)]) -> bool {
+    plan.departments.len() == kept.len()
+        && tree(plan).eq(kept.iter().map(|(p, c)| (*p, c.as_slice())))
 }
 
 fn parent_of(d: &Department) -> Option<DeptIx> {

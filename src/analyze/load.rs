@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::budget::post_order;
+use super::budget::{post_order, same_tree, tree};
 use super::ser;
 use crate::diag::Loc;
 use crate::model::{Date, DeptIx, InitiativeIx, Month, PersonIx, Plan};
@@ -248,9 +248,8 @@ pub(crate) struct LoadInputs {
     sources: Vec<Source<Arc<str>>>,
     /// Each person's capacity (its bits, see `same_number`) and department.
     people: Vec<(u64, Option<DeptIx>)>,
-    /// Each department's children (the tree department loads are summed over) and whether it
-    /// has a parent (`post_order` starts from the roots).
-    tree: Vec<(bool, Vec<DeptIx>)>,
+    /// The department tree department loads are summed over (see `budget::tree`).
+    tree: Vec<(Option<DeptIx>, Vec<DeptIx>)>,
     initiatives: usize,
 }
 
@@ -269,9 +268,8 @@ impl LoadInputs {
         let mut fresh = sources(plan);
         self.initiatives == plan.initiatives.len()
             && self.people.len() == plan.people.len()
-            && self.tree.len() == plan.departments.len()
+            && same_tree(plan, &self.tree)
             && people(plan).eq(self.people.iter().copied())
-            && tree(plan).eq(self.tree.iter().map(|(p, c)| (*p, c.as_slice())))
             && self
                 .sources
                 .iter()
@@ -284,12 +282,6 @@ fn people(plan: &Plan) -> impl Iterator<Item = (u64, Option<DeptIx>)> + '_ {
     plan.people
         .iter()
         .map(|p| (p.capacity.to_bits(), p.department.as_ref().map(|r| r.to)))
-}
-
-fn tree(plan: &Plan) -> impl Iterator<Item = (bool, &[DeptIx])> {
-    plan.departments
-        .iter()
-        .map(|d| (d.parent.is_some(), d.children.as_slice()))
 }
 
 /// Compute every load figure.
