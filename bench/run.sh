@@ -198,10 +198,13 @@ for scale in $SCALES; do
 
   # Every round into its own new folder: removing one just before would time ext4's
   # allocation of inodes next to thousands just freed, which neither tool meets on a checkout.
-  mkdir "$WORK/fresh"
-  alternate "$PLANSITE build --quiet $plan -o $WORK/fresh/pROUND" "hugo --quiet -s $hsrc -d $WORK/fresh/hROUND" "build into an empty folder,"
+  # The folders stay until the run ends, for the same reason: removed here, the enterprise
+  # rounds' sites slowed the huge plan's rounds that followed (docs/performance.md, "The file
+  # system").
+  fresh=$WORK/fresh-$scale
+  mkdir "$fresh"
+  alternate "$PLANSITE build --quiet $plan -o $fresh/pROUND" "hugo --quiet -s $hsrc -d $fresh/hROUND" "build into an empty folder,"
   EMPTY[$scale]=$(median <"$WORK/p.wall"); HUGO_EMPTY[$scale]=$(median <"$WORK/h.wall")
-  rm -rf "$WORK/fresh"
 
   : >"$WORK/p.rss"; : >"$WORK/h.rss"
   for ((r = 1; r <= MEM_RUNS; r++)); do

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::analyze::ser::{date_text, month_text};
 use crate::analyze::Analysis;
+use crate::model::iso::{date_text, month_text};
 use crate::model::Plan;
 
 /// The JSON export's version; bumped only when a field changes meaning or is removed.

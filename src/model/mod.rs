@@ -2,6 +2,7 @@
 //! into indices. It owns no presentation.
 
 pub mod digits;
+pub mod iso;
 pub mod money;
 pub mod period;
 
@@ -108,6 +109,7 @@ pub struct Settings {
     pub fiscal_year_start: u32,
     pub horizon_start: i32,
     pub horizon_end: i32,
+    #[serde(serialize_with = "iso::date")]
     pub as_of: Date,
     pub as_of_source: AsOfSource,
     pub language: Language,
@@ -259,6 +261,7 @@ impl Frequency {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Baseline {
     pub value: f64,
+    #[serde(serialize_with = "iso::opt_date")]
     pub date: Option<Date>,
 }
 
@@ -362,7 +365,9 @@ impl Priority {
 pub struct Allocation {
     pub person: Ref<PersonIx>,
     pub fte: f64,
+    #[serde(serialize_with = "iso::date")]
     pub from: Date,
+    #[serde(serialize_with = "iso::date")]
     pub to: Date,
     #[serde(skip)]
     pub loc: Loc,
@@ -371,6 +376,7 @@ pub struct Allocation {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Milestone {
     pub title: String,
+    #[serde(serialize_with = "iso::date")]
     pub date: Date,
     #[serde(skip)]
     pub loc: Loc,
@@ -380,7 +386,9 @@ pub struct Milestone {
 pub struct Task {
     pub title: String,
     pub owner: Option<Ref<PersonIx>>,
+    #[serde(serialize_with = "iso::opt_date")]
     pub start: Option<Date>,
+    #[serde(serialize_with = "iso::opt_date")]
     pub end: Option<Date>,
     pub fte: Option<f64>,
     #[serde(skip)]
@@ -394,7 +402,9 @@ pub struct Initiative {
     pub department: DeptIx,
     pub owner: Option<Ref<PersonIx>>,
     pub team: Option<Ref<TeamIx>>,
+    #[serde(serialize_with = "iso::date")]
     pub start: Date,
+    #[serde(serialize_with = "iso::date")]
     pub end: Date,
     pub goals: Vec<Ref<GoalIx>>,
     pub objectives: Vec<Ref<ObjectiveIx>>,
@@ -466,6 +476,7 @@ pub struct InitiativeUpdate {
     pub status: Status,
     pub progress: Option<f64>,
     pub confidence: Option<f64>,
+    #[serde(serialize_with = "iso::opt_date")]
     pub forecast_end: Option<Date>,
     pub note: Option<Arc<str>>,
     #[serde(skip)]
@@ -476,6 +487,7 @@ pub struct InitiativeUpdate {
 pub struct MilestoneReached {
     pub initiative: Ref<InitiativeIx>,
     pub title: String,
+    #[serde(serialize_with = "iso::date")]
     pub done: Date,
     #[serde(skip)]
     pub loc: Loc,
@@ -483,6 +495,7 @@ pub struct MilestoneReached {
 
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CheckIn {
+    #[serde(serialize_with = "iso::date")]
     pub date: Date,
     /// Shared with every update of the check-in in the initiatives' histories.
     pub author: Option<Arc<str>>,

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::analyze::appraisal::{Scorecard, Subject};
 use crate::analyze::dashboard::MilestoneRef;
 use crate::analyze::rollup::StateCount;
-use crate::analyze::ser::IsoDate;
+use crate::model::iso::IsoDate;
 use crate::model::*;
 use crate::render::figures;
 use crate::render::pages::{initiative_summary, merge, page, totals, Cx, Page};

@@ -7,10 +7,10 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::analyze::budget::{Breakdown, Totals};
-use crate::analyze::ser::IsoDate;
 use crate::analyze::Analysis;
 use crate::diag::Diagnostic;
 use crate::load::Loaded;
+use crate::model::iso::IsoDate;
 use crate::model::*;
 use crate::render::markdown::{self, Links};
 use crate::render::refs::{self, *};

@@ -32,9 +32,9 @@ use rayon::prelude::*;
 
 use crate::analyze::initiative::UpdatePoint;
 use crate::analyze::rollup::Row;
-use crate::analyze::ser::date_text;
 use crate::analyze::Analysis;
 use crate::load::Loaded;
+use crate::model::iso::date_text;
 use crate::model::{
     Allocation, AsOfSource, Date, DeptIx, GoalIx, Initiative, InitiativeIx, InitiativeUpdate,
     KpiIx, Money, ObjectiveIx, PersonIx, Plan, Priority, Ref, Task, TeamIx,

@@ -1,7 +1,7 @@
 //! `person.html`, written directly: every person's page.
 
 use crate::analyze::load::PersonLoad;
-use crate::analyze::ser::month_text;
+use crate::model::iso::month_text;
 use crate::model::{Person, PersonIx};
 use crate::render::figures;
 use crate::render::html::escape;

@@ -694,6 +694,23 @@ where
         T: ?Sized + Serialize,
     {
         match self {
+            // Plansite patch: a field name with nothing to escape (every derived one, in
+            // practice) is written as one fragment, without a call into the escaping loop.
+            Compound::Map { ser, state } if next_escape(key.as_bytes(), 0) == key.len() => {
+                let first = *state == State::First;
+                *state = State::Rest;
+                let (w, f) = (&mut ser.writer, &mut ser.formatter);
+                tri!(f.begin_object_key(w, first).map_err(Error::io));
+                tri!(f.begin_string(w).map_err(Error::io));
+                tri!(f.write_string_fragment(w, key).map_err(Error::io));
+                tri!(f.end_string(w).map_err(Error::io));
+                tri!(f.end_object_key(w).map_err(Error::io));
+                tri!(f.begin_object_value(w).map_err(Error::io));
+                tri!(value.serialize(&mut **ser));
+                ser.formatter
+                    .end_object_value(&mut ser.writer)
+                    .map_err(Error::io)
+            }
             Compound::Map { .. } => ser::SerializeMap::serialize_entry(self, key, value),
             #[cfg(feature = "arbitrary_precision")]
             Compound::Number { ser, .. } => {
@@ -2201,6 +2218,32 @@ fn escape_bits(word: u64) -> u64 {
 #[cfg(test)]
 mod plansite_tests {
     use super::{next_escape, ESCAPE};
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+    /// A struct's field names take the unescaped path only when they have nothing to escape;
+    /// the output is the one the map path writes, compact and pretty.
+    #[test]
+    fn struct_field_names_are_escaped_only_when_needed() {
+        struct Fields;
+        impl Serialize for Fields {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut st = s.serialize_struct("Fields", 4)?;
+                st.serialize_field("plain", &1)?;
+                st.serialize_field("quo\"te\\", &2)?;
+                st.serialize_field("tab\t", &3)?;
+                st.serialize_field("", &4)?;
+                st.end()
+            }
+        }
+        assert_eq!(
+            crate::to_string(&Fields).unwrap(),
+            r#"{"plain":1,"quo\"te\\":2,"tab\t":3,"":4}"#
+        );
+        assert_eq!(
+            crate::to_string_pretty(&Fields).unwrap(),
+            "{\n  \"plain\": 1,\n  \"quo\\\"te\\\\\": 2,\n  \"tab\\t\": 3,\n  \"\": 4\n}"
+        );
+    }
 
     /// Every byte value at every place of a word and of the tail, followed by bytes that borrow
     /// or escape themselves: `next_escape` stops where a look-up of each byte in `ESCAPE` stops.
