@@ -9,20 +9,19 @@
 //! ```
 //!
 //! A tiny harness (`harness = false`, `std::time::Instant`, medians) rather than criterion:
-//! the phases of a real build take tens of milliseconds to seconds, so criterion's statistics
-//! add nothing here, and it would add ~20 crates to every `cargo test` in CI. The pipeline is
+//! the phases of a real build take tens of milliseconds to seconds and run in order, each
+//! needing the one before, so one build is one sample of all of them. The pipeline is
 //! the one `plansite build` runs (commands/build.rs and render::render_site), split finer:
 //! load, parse, each analysis, theme, Markdown bodies, relations, page variables (which also
 //! draws the charts), templates, JSON and CSV exports, write. After each phase of the first run
 //! it prints the process's peak resident set size so far (VmHWM) and the current one (VmRSS).
-//! A few micro-benchmarks of hot helpers (period parsing, Money::spread) follow.
+//! The hot helpers one by one (period parsing, Money::spread, escaping, ...) are criterion's, in
+//! benches/hot.rs.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use plansite::model::money::Money;
-use plansite::model::period::Period;
 use plansite::render::{pages, theme};
 use rayon::prelude::*;
 
@@ -318,21 +317,6 @@ fn per_template(plan_dir: &Path) {
     println!();
 }
 
-fn micro(name: &str, iters: u32, mut f: impl FnMut()) {
-    let mut best = Duration::MAX;
-    for _ in 0..5 {
-        let t = Instant::now();
-        for _ in 0..iters {
-            f();
-        }
-        best = best.min(t.elapsed());
-    }
-    println!(
-        "| {name} | {:.0} ns |",
-        best.as_nanos() as f64 / iters as f64
-    );
-}
-
 fn main() {
     // `cargo bench` passes `--bench`; ignore flags.
     let args: Vec<String> = std::env::args()
@@ -397,19 +381,4 @@ fn main() {
         rebuilds(&plan_dir, edits);
         println!();
     }
-    println!("| micro-benchmark | time per call (best of 5) |");
-    println!("|---|---|");
-    let labels = ["FY2027-Q3", "2026-04", "FY2028", "2027-H2", "2029"];
-    micro("Period::parse (5 forms)", 20_000, || {
-        for l in labels {
-            black_box(Period::parse(black_box(l), 4).ok());
-        }
-    });
-    let m = Money::parse("1250000.55").unwrap();
-    micro("Money::spread over 12 months", 100_000, || {
-        black_box(black_box(m).spread(12, 2));
-    });
-    micro("Money::spread over 3 months", 100_000, || {
-        black_box(black_box(m).spread(3, 2));
-    });
 }
