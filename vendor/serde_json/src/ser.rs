@@ -696,11 +696,14 @@ where
         match self {
             // Plansite patch: a field name with nothing to escape (every derived one, in
             // practice) is written as one fragment, without a call into the escaping loop.
-            Compound::Map { ser, state } if next_escape(key.as_bytes(), 0) == key.len() => {
-                let first = *state == State::First;
-                *state = State::Rest;
+            Compound::Map { ser, state }
+                if !key.is_empty() && next_escape(key.as_bytes(), 0) == key.len() =>
+            {
                 let (w, f) = (&mut ser.writer, &mut ser.formatter);
-                tri!(f.begin_object_key(w, first).map_err(Error::io));
+                tri!(f
+                    .begin_object_key(w, *state == State::First)
+                    .map_err(Error::io));
+                *state = State::Rest;
                 tri!(f.begin_string(w).map_err(Error::io));
                 tri!(f.write_string_fragment(w, key).map_err(Error::io));
                 tri!(f.end_string(w).map_err(Error::io));
@@ -2217,31 +2220,103 @@ fn escape_bits(word: u64) -> u64 {
 
 #[cfg(test)]
 mod plansite_tests {
-    use super::{next_escape, ESCAPE};
-    use serde::ser::{Serialize, SerializeStruct, Serializer};
+    use super::{next_escape, CharEscape, CompactFormatter, Formatter, ESCAPE};
+    use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
+    use std::cell::RefCell;
+    use std::format;
+    use std::io;
+    use std::rc::Rc;
+    use std::string::{String, ToString};
+    use std::vec::Vec;
 
-    /// A struct's field names take the unescaped path only when they have nothing to escape;
-    /// the output is the one the map path writes, compact and pretty.
-    #[test]
-    fn struct_field_names_are_escaped_only_when_needed() {
-        struct Fields;
-        impl Serialize for Fields {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut st = s.serialize_struct("Fields", 4)?;
-                st.serialize_field("plain", &1)?;
-                st.serialize_field("quo\"te\\", &2)?;
-                st.serialize_field("tab\t", &3)?;
-                st.serialize_field("", &4)?;
-                st.end()
+    /// Logs every formatter call it gets, and writes what `CompactFormatter` writes.
+    struct Recording(Rc<RefCell<Vec<String>>>);
+
+    macro_rules! recorded {
+        ($($name:ident($($arg:ident: $ty:ty),*);)*) => {$(
+            fn $name<W: ?Sized + io::Write>(&mut self, w: &mut W $(, $arg: $ty)*) -> io::Result<()> {
+                #[allow(unused_mut)] // mutated only for calls with arguments
+                let mut call = String::from(stringify!($name));
+                $(call.push_str(&format!(" {:?}", $arg));)*
+                self.0.borrow_mut().push(call);
+                CompactFormatter.$name(w $(, $arg)*)
             }
+        )*};
+    }
+
+    impl Formatter for Recording {
+        recorded! {
+            begin_object();
+            end_object();
+            begin_object_key(first: bool);
+            end_object_key();
+            begin_object_value();
+            end_object_value();
+            begin_string();
+            end_string();
+            write_string_fragment(fragment: &str);
+            write_i32(value: i32);
         }
+        fn write_char_escape<W: ?Sized + io::Write>(
+            &mut self,
+            w: &mut W,
+            escape: CharEscape,
+        ) -> io::Result<()> {
+            self.0.borrow_mut().push("write_char_escape".to_string());
+            CompactFormatter.write_char_escape(w, escape)
+        }
+    }
+
+    const NAMES: [&str; 6] = ["plain", "quo\"te\\", "", "tab\t", "second", "x"];
+
+    struct AsStruct;
+    impl Serialize for AsStruct {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut st = s.serialize_struct("AsStruct", NAMES.len())?;
+            for (i, name) in NAMES.into_iter().enumerate() {
+                st.serialize_field(name, &(i as i32))?;
+            }
+            st.end()
+        }
+    }
+
+    struct AsMap;
+    impl Serialize for AsMap {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut map = s.serialize_map(Some(NAMES.len()))?;
+            for (i, name) in NAMES.into_iter().enumerate() {
+                map.serialize_entry(name, &(i as i32))?;
+            }
+            map.end()
+        }
+    }
+
+    fn recorded(value: &impl Serialize) -> (String, Vec<String>) {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let mut out = Vec::new();
+        let mut ser = crate::Serializer::with_formatter(&mut out, Recording(log.clone()));
+        value.serialize(&mut ser).unwrap();
+        let calls = log.borrow().clone();
+        (String::from_utf8(out).unwrap(), calls)
+    }
+
+    /// A struct's field names that need no escape skip the escaping loop, and nothing else may
+    /// change: the struct makes the same formatter calls, in the same order, as a map of the
+    /// same entries (the path every name took before), for names that need escaping, an empty
+    /// name, and plain ones before and after them; and the same bytes, compact and pretty.
+    #[test]
+    fn struct_field_names_make_the_calls_a_map_makes() {
+        let (struct_bytes, struct_calls) = recorded(&AsStruct);
+        let (map_bytes, map_calls) = recorded(&AsMap);
+        assert_eq!(struct_calls, map_calls);
+        assert_eq!(struct_bytes, map_bytes);
         assert_eq!(
-            crate::to_string(&Fields).unwrap(),
-            r#"{"plain":1,"quo\"te\\":2,"tab\t":3,"":4}"#
+            struct_bytes,
+            r#"{"plain":0,"quo\"te\\":1,"":2,"tab\t":3,"second":4,"x":5}"#
         );
         assert_eq!(
-            crate::to_string_pretty(&Fields).unwrap(),
-            "{\n  \"plain\": 1,\n  \"quo\\\"te\\\\\": 2,\n  \"tab\\t\": 3,\n  \"\": 4\n}"
+            crate::to_string_pretty(&AsStruct).unwrap(),
+            crate::to_string_pretty(&AsMap).unwrap()
         );
     }
 
