@@ -7,6 +7,7 @@ pub mod allocator;
 pub mod analyze;
 pub mod check;
 pub mod checker;
+pub mod clock;
 pub mod commands;
 pub mod diag;
 pub mod export;
@@ -89,11 +90,13 @@ impl ModelFindings {
         // The analysis first: it is the longer, and the side rayon runs at once.
         let ((analysis, kept, derived), structural) = rayon::join(
             || {
-                let (analysis, kept) = analyze::analyze_with(plan, known);
-                let derived = analyze::diagnostics::diagnostics(plan, &analysis);
-                (analysis, kept, derived)
+                clock::time(clock::Part::Analysis, || {
+                    let (analysis, kept) = analyze::analyze_with(plan, known);
+                    let derived = analyze::diagnostics::diagnostics(plan, &analysis);
+                    (analysis, kept, derived)
+                })
             },
-            || check::check(plan, sources),
+            || clock::time(clock::Part::Rules, || check::check(plan, sources)),
         );
         let found = ModelFindings {
             structural,
@@ -125,7 +128,7 @@ impl Stages for Cold {
 /// The one definition of checking, shared by `check_loaded` and `Checker`, so a warm check
 /// runs the same steps in the same order as a cold one.
 pub(crate) fn check_with(loaded: Loaded, stages: &mut impl Stages) -> Project {
-    let (plan, mut diagnostics) = stages.parse(&loaded);
+    let (plan, mut diagnostics) = clock::time(clock::Part::Parse, || stages.parse(&loaded));
     let analysis = plan.as_ref().map(|plan| {
         // The structural rules, the analysis and the site's own checks (Markdown links,
         // templates) only read the model: they run side by side. Their findings are added in

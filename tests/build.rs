@@ -281,6 +281,40 @@ fn timings_name_every_phase_with_its_peak_memory() {
         err.lines().any(|l| l.trim_start().starts_with("total")),
         "{err}"
     );
+    // Then the parts, each with a time; the larger ones took a measurable share even of this
+    // small plan (the rules or a few charts may round to 0.0 ms).
+    let parts = err
+        .split_once("time in each part")
+        .unwrap_or_else(|| panic!("no parts in:\n{err}"))
+        .1;
+    for part in [
+        "parse",
+        "check: rules",
+        "check: links and templates",
+        "analyze",
+        "render pages",
+        "charts",
+        "write pages",
+        "data exports (JSON, CSV)",
+    ] {
+        let line = parts
+            .lines()
+            .find(|l| l.trim_start().starts_with(part))
+            .unwrap_or_else(|| panic!("no `{part}` part in:\n{err}"));
+        let ms: f64 = line.trim_start()[part.len()..]
+            .trim()
+            .trim_end_matches("ms")
+            .trim()
+            .parse()
+            .unwrap_or_else(|e| panic!("{line}: {e}"));
+        let large = [
+            "parse",
+            "render pages",
+            "write pages",
+            "data exports (JSON, CSV)",
+        ];
+        assert!(ms > 0.0 || !large.contains(&part), "{line}");
+    }
 }
 
 /// `nav.html` and `footer.html` are rendered once per root and section and shared by the pages:

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::time::Instant;
 
+use crate::clock::{self, Part};
 use crate::commands::{OK, PLAN_ERRORS, USAGE_OR_IO};
 
 /// Wall time of each phase and the peak memory at its end, printed by `--timings`.
@@ -41,6 +42,26 @@ impl Timings {
             Some(kib) => eprintln!("{:>28} {:>9.1} MiB", "peak memory", kib as f64 / 1024.0),
             None => eprintln!("{:>28} {:>9}", "peak memory", "unknown"),
         }
+        // Parse runs alone; the other parts of a phase run side by side, so their times overlap,
+        // and a part run once per file is summed over the threads that ran it.
+        eprintln!("time in each part (side by side within a phase; per-file parts summed over threads; render pages includes charts):");
+        for part in Part::ALL {
+            let ms = clock::spent(part).as_secs_f64() * 1000.0;
+            eprintln!("{:>28} {ms:>9.1} ms", part_name(part));
+        }
+    }
+}
+
+fn part_name(part: Part) -> &'static str {
+    match part {
+        Part::Parse => "parse",
+        Part::Rules => "check: rules",
+        Part::SiteChecks => "check: links and templates",
+        Part::Analysis => "analyze",
+        Part::Pages => "render pages",
+        Part::Charts => "charts",
+        Part::Writing => "write pages",
+        Part::Exports => "data exports (JSON, CSV)",
     }
 }
 
@@ -49,6 +70,9 @@ pub fn run(plan: &Path, output: Option<&Path>, timings: bool, quiet: bool) -> u8
         .map(Path::to_path_buf)
         .unwrap_or_else(|| plan.join("public"));
     let mut t = Timings::new();
+    if timings {
+        clock::turn_on();
+    }
     crate::render::theme::prepare_builtin();
     let loaded = match crate::load::load(plan, Some(&out)) {
         Ok(l) => l,

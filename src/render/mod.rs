@@ -230,13 +230,16 @@ impl<'a> Renderer<'a> {
 
     /// Make the `n`th file (all the exports, for an export) and hand it to `sink`.
     fn emit<S: Sink>(&self, n: usize, sink: &S) -> Result<(), Failure<S::Error>> {
+        use crate::clock::{time, Part};
         let (path, entry) = &self.files[n];
         let bytes = match entry {
-            Entry::Export => return self.emit_exports(sink),
-            Entry::Page(spec) => self.page(*spec).map_err(|d| Failure::Plan(vec![d]))?,
+            Entry::Export => return time(Part::Exports, || self.emit_exports(sink)),
+            Entry::Page(spec) => {
+                time(Part::Pages, || self.page(*spec)).map_err(|d| Failure::Plan(vec![d]))?
+            }
             Entry::Asset => self.asset(path),
         };
-        sink.put(path, bytes).map_err(Failure::Sink)
+        time(Part::Writing, || sink.put(path, bytes)).map_err(Failure::Sink)
     }
 
     /// The JSON and CSV exports, published with the site so readers can take the figures
@@ -319,9 +322,11 @@ pub fn render_to_memory(
 /// Problems only rendering would find, found without rendering: links to plan files that do
 /// not exist and templates that do not parse.
 pub fn site_diagnostics(plan: &Plan, loaded: &Loaded) -> Vec<Diagnostic> {
-    let mut diags = pages::check_bodies(plan, loaded);
-    diags.extend(theme::check(loaded, &plan.settings));
-    diags
+    crate::clock::time(crate::clock::Part::SiteChecks, || {
+        let mut diags = pages::check_bodies(plan, loaded);
+        diags.extend(theme::check(loaded, &plan.settings));
+        diags
+    })
 }
 
 #[cfg(test)]

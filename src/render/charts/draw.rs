@@ -334,13 +334,15 @@ pub(crate) fn render_svg(
     title: &str,
     paint: impl FnOnce(&Canvas),
 ) -> String {
-    let (width, height) = (width.clamp(1, 100_000), height.clamp(1, 10_000_000));
-    let canvas = Canvas {
-        svg: RefCell::new(Writer::new(width, height, title, FONT_FAMILY, title)),
-    };
-    canvas.rect(0, 0, width as i32, height as i32, WHITE);
-    paint(&canvas);
-    canvas.svg.into_inner().finish()
+    crate::clock::time(crate::clock::Part::Charts, || {
+        let (width, height) = (width.clamp(1, 100_000), height.clamp(1, 10_000_000));
+        let canvas = Canvas {
+            svg: RefCell::new(Writer::new(width, height, title, FONT_FAMILY, title)),
+        };
+        canvas.rect(0, 0, width as i32, height as i32, WHITE);
+        paint(&canvas);
+        canvas.svg.into_inner().finish()
+    })
 }
 
 #[cfg(test)]
