@@ -268,10 +268,7 @@ fn timings_name_every_phase_with_its_peak_memory() {
         "render and write pages",
         "swap in",
     ] {
-        let line = err
-            .lines()
-            .find(|l| l.trim_start().starts_with(phase))
-            .unwrap_or_else(|| panic!("no `{phase}` line in:\n{err}"));
+        let line = line_starting(&err, phase);
         assert!(line.contains(" ms"), "{line}");
         // Peak memory comes from /proc: Linux only.
         let procfs = Path::new("/proc/self/status").exists();
@@ -297,10 +294,7 @@ fn timings_name_every_phase_with_its_peak_memory() {
         "write pages",
         "data exports (JSON, CSV)",
     ] {
-        let line = parts
-            .lines()
-            .find(|l| l.trim_start().starts_with(part))
-            .unwrap_or_else(|| panic!("no `{part}` part in:\n{err}"));
+        let line = line_starting(parts, part);
         let ms: f64 = line.trim_start()[part.len()..]
             .trim()
             .trim_end_matches("ms")
@@ -315,6 +309,13 @@ fn timings_name_every_phase_with_its_peak_memory() {
         ];
         assert!(ms > 0.0 || !large.contains(&part), "{line}");
     }
+}
+
+/// The first line of `text` that starts, after its indent, with `name`.
+fn line_starting<'t>(text: &'t str, name: &str) -> &'t str {
+    text.lines()
+        .find(|l| l.trim_start().starts_with(name))
+        .unwrap_or_else(|| panic!("no `{name}` line in:\n{text}"))
 }
 
 /// `nav.html` and `footer.html` are rendered once per root and section and shared by the pages:
